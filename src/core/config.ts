@@ -1,0 +1,95 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { z } from 'zod'
+import { FileRefSchema } from '../shared/entries'
+import { writeFileAtomic } from './atomic'
+
+// config.json: profile, joined rooms with alias, the ~clear mark and the read mark.
+// A config that does not parse stops start-up with a message naming the file; it is
+// never reset behind the user's back.
+
+const RoomSchema = z.object({
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string(),
+  cleared: z.string().default(''),
+  read: z.string().default(''),
+})
+
+const ConfigSchema = z.object({
+  version: z.literal(1),
+  profile: z.object({
+    name: z.string(),
+    named: z.boolean().default(false),
+    avatar: FileRefSchema.nullable().default(null),
+  }),
+  rooms: z.array(RoomSchema),
+})
+
+export type Config = z.infer<typeof ConfigSchema>
+export type RoomConfig = z.infer<typeof RoomSchema>
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(
+      `${file} is not a valid LinkUp config (${reason}). It was left untouched; ` +
+        'fix it, or move it away to start with a fresh profile and no rooms.',
+    )
+    this.name = 'ConfigError'
+  }
+}
+
+export class ConfigStore {
+  readonly file: string
+  data: Config
+  private writing: Promise<void> = Promise.resolve()
+  private dirty = false
+
+  constructor(storage: string, defaultName: string) {
+    this.file = path.join(storage, 'config.json')
+    this.data = { version: 1, profile: { name: defaultName, named: false, avatar: null }, rooms: [] }
+  }
+
+  async load(): Promise<void> {
+    let text: string
+    try {
+      text = await fs.readFile(this.file, 'utf8')
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return this.save()
+      throw err
+    }
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch (err: any) {
+      throw new ConfigError(this.file, `not JSON: ${err.message}`)
+    }
+    const parsed = ConfigSchema.safeParse(raw)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new ConfigError(this.file, `${issue?.path.join('.') || 'root'}: ${issue?.message}`)
+    }
+    this.data = parsed.data
+  }
+
+  room(key: string): RoomConfig | undefined {
+    return this.data.rooms.find((r) => r.key === key)
+  }
+
+  /** Writes the current state; calls made while a write runs are folded into one more. */
+  save(): Promise<void> {
+    if (this.dirty) return this.writing
+    this.dirty = true
+    this.writing = this.writing.then(async () => {
+      this.dirty = false
+      await writeFileAtomic(this.file, JSON.stringify(this.data, null, 2) + '\n')
+    })
+    return this.writing
+  }
+
+  flush(): Promise<void> {
+    return this.writing
+  }
+}

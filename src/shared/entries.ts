@@ -1,0 +1,102 @@
+import { z } from 'zod'
+import {
+  MAX_BLOCK_BYTES,
+  MAX_ENTRIES_PER_BLOCK,
+  MAX_FILE_NAME_CHARS,
+  MAX_NAME_CHARS,
+  MAX_TEXT_BYTES,
+  MAX_VOICE_NOTE_MS,
+} from './limits'
+
+// The wire format of room history. One hypercore block is a JSON batch
+// { v: 1, e: [entry, ...] }; the block is signed by its writer core, so the author of
+// every entry is the core's key and never a field. Entries are validated on read:
+// an invalid one is skipped and counted, the rest of the block still counts.
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`))
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length
+
+/** Hybrid logical clock: wall ms * 1024 + counter, a safe integer. */
+export const HLC_SHIFT = 1024
+const hlc = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+const text = z.string().refine((s) => utf8Bytes(s) <= MAX_TEXT_BYTES, 'text too long')
+/** Position of an entry in its writer core: block seq and index inside the block. */
+const target = z.object({ seq: z.number().int().nonnegative(), i: z.number().int().nonnegative() })
+
+export const FileRefSchema = z.object({
+  drive: hex(32),
+  path: z.string().min(1).max(512),
+  name: z.string().min(1).max(MAX_FILE_NAME_CHARS),
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  type: z.string().max(128),
+  hash: hex(32),
+})
+
+export const EntrySchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('text'), h: hlc, text }),
+  z.object({ t: z.literal('file'), h: hlc, file: FileRefSchema }),
+  z.object({
+    t: z.literal('audio'),
+    h: hlc,
+    file: FileRefSchema,
+    duration: z.number().int().positive().max(MAX_VOICE_NOTE_MS),
+  }),
+  z.object({
+    t: z.literal('profile'),
+    h: hlc,
+    name: z.string().min(1).max(MAX_NAME_CHARS * 4),
+    avatar: FileRefSchema.nullable(),
+  }),
+  z.object({ t: z.literal('edit'), h: hlc, target, text }),
+  z.object({ t: z.literal('delete'), h: hlc, target }),
+])
+
+export type Entry = z.infer<typeof EntrySchema>
+export type EntryType = Entry['t']
+
+export interface DecodedBlock {
+  entries: Array<{ i: number; entry: Entry }>
+  /** Entries that were present but unknown or invalid. */
+  invalid: number
+}
+
+/** Decodes one block. Never throws: a block that is not a batch is all invalid. */
+export function decodeBlock(block: Uint8Array): DecodedBlock {
+  if (block.byteLength > MAX_BLOCK_BYTES) return { entries: [], invalid: 1 }
+  let raw: unknown
+  try {
+    raw = JSON.parse(new TextDecoder().decode(block))
+  } catch {
+    return { entries: [], invalid: 1 }
+  }
+  if (!raw || typeof raw !== 'object' || (raw as any).v !== 1 || !Array.isArray((raw as any).e)) {
+    return { entries: [], invalid: 1 }
+  }
+  const list = (raw as { e: unknown[] }).e
+  const out: DecodedBlock = { entries: [], invalid: 0 }
+  for (let i = 0; i < list.length && i < MAX_ENTRIES_PER_BLOCK; i++) {
+    const parsed = EntrySchema.safeParse(list[i])
+    if (parsed.success) out.entries.push({ i, entry: parsed.data })
+    else out.invalid++
+  }
+  out.invalid += Math.max(0, list.length - MAX_ENTRIES_PER_BLOCK)
+  return out
+}
+
+export function encodeBlock(entries: Entry[]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ v: 1, e: entries }))
+}
+
+/** Sort key shared by every peer: (hlc, writer key, seq, index), as a string. */
+export function orderKey(h: number, writer: string, seq: number, i: number): string {
+  return `${h.toString(36).padStart(11, '0')}.${writer}.${seq.toString(36).padStart(8, '0')}.${i.toString(36).padStart(2, '0')}`
+}
+
+export function entryId(writer: string, seq: number, i: number): string {
+  return `${writer}.${seq}.${i}`
+}
+
+export function parseEntryId(id: string): { writer: string; seq: number; i: number } | null {
+  const m = /^([0-9a-f]{64})\.(\d{1,15})\.(\d{1,3})$/u.exec(id)
+  return m ? { writer: m[1], seq: Number(m[2]), i: Number(m[3]) } : null
+}

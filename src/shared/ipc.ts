@@ -1,0 +1,137 @@
+import { z } from 'zod'
+import { MAX_NAME_CHARS, MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES } from './limits'
+import type {
+  CommandResult,
+  EngineEvents,
+  Member,
+  PeerInfo,
+  Profile,
+  RoomInfo,
+  TimelineEntry,
+} from './types'
+
+// The one typed contract between the renderer and whatever hosts the engine (Electron
+// main over IPC, or the browser shell over a WebSocket). Commands are imperative
+// `domain:verb`, events past tense. Every argument is validated on arrival with the
+// schema listed here; channel names exist nowhere else.
+
+const roomKey = z.string().regex(/^[0-9a-f]{64}$/)
+const entryId = z.string().regex(/^[0-9a-f]{64}\.\d{1,15}\.\d{1,3}$/)
+const text = z.string().max(MAX_TEXT_BYTES * 4)
+
+export const commandSchemas = {
+  'app:info': z.tuple([]),
+  'profile:set': z.tuple([z.object({ name: z.string().max(MAX_NAME_CHARS * 4) })]),
+  'room:create': z.tuple([z.object({ name: z.string().max(MAX_ROOM_NAME_CHARS * 4) })]),
+  'room:join': z.tuple([
+    z.object({ key: z.string().max(200), name: z.string().max(MAX_ROOM_NAME_CHARS * 4).optional() }),
+  ]),
+  'room:leave': z.tuple([z.object({ room: roomKey })]),
+  'room:list': z.tuple([]),
+  'room:members': z.tuple([z.object({ room: roomKey })]),
+  'room:markRead': z.tuple([z.object({ room: roomKey })]),
+  'history:load': z.tuple([
+    z.object({ room: roomKey, before: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000) }),
+  ]),
+  'message:send': z.tuple([z.object({ room: roomKey, text })]),
+  'message:edit': z.tuple([z.object({ room: roomKey, id: entryId, text })]),
+  'message:delete': z.tuple([z.object({ room: roomKey, id: entryId })]),
+  'command:run': z.tuple([z.object({ room: roomKey.optional(), input: text })]),
+  'link:open': z.tuple([z.object({ url: z.string().max(4096) })]),
+} as const
+
+export type CommandName = keyof typeof commandSchemas
+export type CommandArgs<C extends CommandName> = z.infer<(typeof commandSchemas)[C]>
+
+export interface AppInfo {
+  profile: Profile
+  /** True once the profile has a chosen name (first run shows the welcome screen). */
+  named: boolean
+  rooms: RoomInfo[]
+  /** Connected to the DHT. */
+  online: boolean
+}
+
+export interface CommandResults {
+  'app:info': AppInfo
+  'profile:set': Profile
+  'room:create': RoomInfo
+  'room:join': RoomInfo
+  'room:leave': void
+  'room:list': RoomInfo[]
+  'room:members': Member[]
+  'room:markRead': RoomInfo
+  'history:load': TimelineEntry[]
+  'message:send': TimelineEntry
+  'message:edit': TimelineEntry
+  'message:delete': TimelineEntry
+  'command:run': CommandResult
+  'link:open': boolean
+}
+
+export type EventName = keyof EngineEvents
+export const eventNames: EventName[] = [
+  'entry:added',
+  'entry:updated',
+  'peer:connected',
+  'peer:left',
+  'room:joined',
+  'room:left',
+  'room:updated',
+  'sync:progress',
+  'profile:updated',
+]
+
+/** A command handler's outcome as it crosses the boundary: errors are plain messages. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string }
+
+type Invoke<C extends CommandName> = (...args: CommandArgs<C>) => Promise<CommandResults[C]>
+
+/** What the renderer sees as window.linkup. */
+export interface LinkupApi {
+  appInfo: Invoke<'app:info'>
+  setProfile: Invoke<'profile:set'>
+  createRoom: Invoke<'room:create'>
+  joinRoom: Invoke<'room:join'>
+  leaveRoom: Invoke<'room:leave'>
+  listRooms: Invoke<'room:list'>
+  members: Invoke<'room:members'>
+  markRead: Invoke<'room:markRead'>
+  loadHistory: Invoke<'history:load'>
+  sendMessage: Invoke<'message:send'>
+  editMessage: Invoke<'message:edit'>
+  deleteMessage: Invoke<'message:delete'>
+  runCommand: Invoke<'command:run'>
+  openLink: Invoke<'link:open'>
+  /** Subscribes to an engine event; returns the unsubscribe. */
+  on<E extends EventName>(event: E, cb: (payload: EngineEvents[E]) => void): () => void
+}
+
+/** Which LinkupApi method sends which command: the preload and the web client use it. */
+export const apiCommands = {
+  appInfo: 'app:info',
+  setProfile: 'profile:set',
+  createRoom: 'room:create',
+  joinRoom: 'room:join',
+  leaveRoom: 'room:leave',
+  listRooms: 'room:list',
+  members: 'room:members',
+  markRead: 'room:markRead',
+  loadHistory: 'history:load',
+  sendMessage: 'message:send',
+  editMessage: 'message:edit',
+  deleteMessage: 'message:delete',
+  runCommand: 'command:run',
+  openLink: 'link:open',
+} as const satisfies Record<Exclude<keyof LinkupApi, 'on'>, CommandName>
+
+/** Validates arguments that arrived over IPC or the WebSocket. Throws a readable error. */
+export function parseArgs<C extends CommandName>(command: C, args: unknown): CommandArgs<C> {
+  const schema = commandSchemas[command]
+  if (!schema) throw new Error(`Unknown command ${String(command)}`)
+  const parsed = schema.safeParse(args)
+  if (!parsed.success) throw new Error(`Invalid arguments for ${command}: ${parsed.error.issues[0]?.message}`)
+  return parsed.data as CommandArgs<C>
+}
+
+export type { PeerInfo }

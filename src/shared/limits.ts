@@ -1,0 +1,27 @@
+// Size and count limits shared by the engine, the shells and the UI. Every value
+// that crosses a trust boundary is checked against one of these.
+
+/** Markdown source of one text entry, in UTF-8 bytes. */
+export const MAX_TEXT_BYTES = 16 * 1024
+/** Display names: characters after NFC normalisation and stripping. */
+export const MIN_NAME_CHARS = 1
+export const MAX_NAME_CHARS = 32
+/** Room aliases shown in the sidebar. */
+export const MAX_ROOM_NAME_CHARS = 64
+/** One hypercore block holds a batch of entries; caps keep a block well under a Noise frame. */
+export const MAX_ENTRIES_PER_BLOCK = 256
+export const MAX_BLOCK_BYTES = 1024 * 1024
+/** A frame on the room channel (hello, writer lists, pings). */
+export const MAX_CHANNEL_FRAME_BYTES = 64 * 1024
+/** Writers a room accepts; more is treated as abuse and ignored. */
+export const MAX_WRITERS_PER_ROOM = 1024
+/** Files: default maximum size, checked from the entry before any byte is fetched. */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+export const MAX_FILE_NAME_CHARS = 255
+/** Voice notes and avatars download automatically below these caps. */
+export const MAX_VOICE_NOTE_MS = 10 * 60 * 1000
+export const MAX_VOICE_NOTE_BYTES = 20 * 1024 * 1024
+export const MAX_AVATAR_BYTES = 1024 * 1024
+export const MAX_AVATAR_PIXELS = 1024
+/** One page of history handed to a UI or a bot. */
+export const HISTORY_PAGE = 200

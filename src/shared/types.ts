@@ -1,0 +1,103 @@
+// View types: what the engine hands to the shells (Electron, browser, bot) and what
+// the renderer draws. Keys are lowercase hex strings.
+
+export interface Profile {
+  /** Member identity key (Ed25519 public key, hex). */
+  key: string
+  name: string
+  avatar: FileRef | null
+}
+
+export interface RoomInfo {
+  key: string
+  name: string
+  /** Peers with an authenticated room channel open right now. */
+  peers: number
+  unread: number
+  /** Order key of the last entry the user has seen, '' when none. */
+  readMark: string
+  /** Order key up to which `~clear` hides history, '' when never cleared. */
+  clearedMark: string
+}
+
+export interface FileRef {
+  /** Hyperdrive key of the member who shared it. */
+  drive: string
+  /** Path inside that drive; chosen by the sender's engine, never used as a local path. */
+  path: string
+  /** Original file name: a display name only. */
+  name: string
+  size: number
+  type: string
+  /** BLAKE2b-256 of the bytes, hex. */
+  hash: string
+}
+
+export type DeliveryState = { state: 'sent'; peers: 0 } | { state: 'reached'; peers: number }
+
+export interface TimelineEntry {
+  /** `${writerKey}.${seq}.${index}`: stable across peers. */
+  id: string
+  room: string
+  /** The writer core's key: who wrote it, as signed by hypercore. */
+  author: string
+  authorName: string
+  kind: 'text' | 'file' | 'audio'
+  /** Markdown source for text entries (after edits). */
+  text: string
+  file: FileRef | null
+  /** Voice-note duration in ms. */
+  duration: number
+  /** Wall-clock time the author's clock gave it, ms since epoch. */
+  time: number
+  /** Sort key: every peer orders the timeline by it and gets the same order. */
+  order: string
+  edited: boolean
+  deleted: boolean
+  own: boolean
+  /** Own entries only. */
+  delivery: DeliveryState | null
+}
+
+export interface PeerInfo {
+  /** Member key (the peer's writer key in this room). */
+  key: string
+  name: string
+  room: string
+}
+
+export interface Member {
+  key: string
+  name: string
+  avatar: FileRef | null
+  online: boolean
+  own: boolean
+}
+
+export interface SyncProgress {
+  room: string
+  /** Blocks this node has of all known writers in the room, and how many exist. */
+  have: number
+  total: number
+}
+
+export interface CommandResult {
+  ok: boolean
+  /** Text to show the user: the answer, or the error. */
+  message: string
+  /** Set when the command switched or created a room. */
+  room?: string
+}
+
+/** Events every shell receives from the engine. */
+export interface EngineEvents {
+  'entry:added': TimelineEntry
+  'entry:updated': TimelineEntry
+  'peer:connected': PeerInfo
+  'peer:left': PeerInfo
+  'room:joined': RoomInfo
+  'room:left': { key: string }
+  'room:updated': RoomInfo
+  'sync:progress': SyncProgress
+  'profile:updated': Profile
+}
