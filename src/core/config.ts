@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { FileRefSchema } from '../shared/entries'
+import { MAX_WRITERS_PER_ROOM } from '../shared/limits'
 import { writeFileAtomic } from './atomic'
 
 // config.json: profile, joined rooms with alias, the ~clear mark and the read mark.
@@ -13,6 +14,11 @@ const RoomSchema = z.object({
   name: z.string(),
   cleared: z.string().default(''),
   read: z.string().default(''),
+  /** Writer cores known for the room, so history stays readable offline. */
+  writers: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(MAX_WRITERS_PER_ROOM)
+    .default([]),
 })
 
 const ConfigSchema = z.object({
@@ -49,7 +55,11 @@ export class ConfigStore {
 
   constructor(storage: string, defaultName: string) {
     this.file = path.join(storage, 'config.json')
-    this.data = { version: 1, profile: { name: defaultName, named: false, avatar: null }, rooms: [] }
+    this.data = {
+      version: 1,
+      profile: { name: defaultName, named: false, avatar: null },
+      rooms: [],
+    }
   }
 
   async load(): Promise<void> {

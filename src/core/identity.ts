@@ -26,11 +26,14 @@ export class Identity {
     let seed: Buffer
     try {
       const raw = JSON.parse(await fs.readFile(file, 'utf8'))
-      if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw new Error('no seed')
-      seed = b4a.from(raw.seed, 'hex')
+      if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed))
+        throw new Error('no seed')
+      seed = Buffer.from(raw.seed, 'hex')
     } catch (err: any) {
       if (err.code !== 'ENOENT') {
-        throw new Error(`${file} is unreadable (${err.message}); it was left untouched. Move it away to make a new identity.`)
+        throw new Error(
+          `${file} is unreadable (${err.message}); it was left untouched. Move it away to make a new identity.`,
+        )
       }
       seed = crypto.randomBytes(32)
       await writeFileAtomic(file, JSON.stringify({ seed: b4a.toString(seed, 'hex') }) + '\n')
@@ -44,15 +47,19 @@ export class Identity {
 
   /** Writer key pair for one room. */
   writerKeyPair(roomKey: Buffer): KeyPair {
-    const derived = b4a.alloc(32)
-    sodium.crypto_generichash(derived, b4a.concat([b4a.from('linkup/writer'), roomKey]), this.seed)
+    const derived = Buffer.alloc(32)
+    sodium.crypto_generichash(
+      derived,
+      Buffer.concat([Buffer.from('linkup/writer'), roomKey]),
+      this.seed,
+    )
     return seedKeyPair(derived)
   }
 }
 
 function seedKeyPair(seed: Buffer): KeyPair {
-  const publicKey = b4a.alloc(32)
-  const secretKey = b4a.alloc(64)
+  const publicKey = Buffer.alloc(32)
+  const secretKey = Buffer.alloc(64)
   sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed)
   return { publicKey, secretKey }
 }

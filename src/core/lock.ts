@@ -31,7 +31,9 @@ export class StorageLock {
           )
         }
         if (owner === process.pid) {
-          throw new Error(`The data folder ${path.dirname(this.file)} is already open in this process.`)
+          throw new Error(
+            `The data folder ${path.dirname(this.file)} is already open in this process.`,
+          )
         }
         fs.rmSync(this.file, { force: true })
       }

@@ -9,7 +9,7 @@ import {
 } from './limits'
 
 // The wire format of room history. One hypercore block is a JSON batch
-// { v: 1, e: [entry, ...] }; the block is signed by its writer core, so the author of
+// { v: 1, n: name, ps: profileSeq, e: [entry, ...] }; the block is signed by its writer core, so the author of
 // every entry is the core's key and never a field. Entries are validated on read:
 // an invalid one is skipped and counted, the rest of the block still counts.
 
@@ -44,7 +44,10 @@ export const EntrySchema = z.discriminatedUnion('t', [
   z.object({
     t: z.literal('profile'),
     h: hlc,
-    name: z.string().min(1).max(MAX_NAME_CHARS * 4),
+    name: z
+      .string()
+      .min(1)
+      .max(MAX_NAME_CHARS * 4),
     avatar: FileRefSchema.nullable(),
   }),
   z.object({ t: z.literal('edit'), h: hlc, target, text }),
@@ -55,6 +58,9 @@ export type Entry = z.infer<typeof EntrySchema>
 export type EntryType = Entry['t']
 
 export interface DecodedBlock {
+  /** The writer's display name when it wrote the block, and the seq of its latest profile block. */
+  name: string
+  profileSeq: number
   entries: Array<{ i: number; entry: Entry }>
   /** Entries that were present but unknown or invalid. */
   invalid: number
@@ -62,18 +68,24 @@ export interface DecodedBlock {
 
 /** Decodes one block. Never throws: a block that is not a batch is all invalid. */
 export function decodeBlock(block: Uint8Array): DecodedBlock {
-  if (block.byteLength > MAX_BLOCK_BYTES) return { entries: [], invalid: 1 }
+  const bad = { name: '', profileSeq: -1, entries: [], invalid: 1 }
+  if (block.byteLength > MAX_BLOCK_BYTES) return bad
   let raw: unknown
   try {
     raw = JSON.parse(new TextDecoder().decode(block))
   } catch {
-    return { entries: [], invalid: 1 }
+    return bad
   }
   if (!raw || typeof raw !== 'object' || (raw as any).v !== 1 || !Array.isArray((raw as any).e)) {
-    return { entries: [], invalid: 1 }
+    return bad
   }
-  const list = (raw as { e: unknown[] }).e
-  const out: DecodedBlock = { entries: [], invalid: 0 }
+  const { n, ps, e: list } = raw as { n: unknown; ps: unknown; e: unknown[] }
+  const out: DecodedBlock = {
+    name: typeof n === 'string' ? n.slice(0, 256) : '',
+    profileSeq: Number.isSafeInteger(ps) && (ps as number) >= 0 ? (ps as number) : -1,
+    entries: [],
+    invalid: 0,
+  }
   for (let i = 0; i < list.length && i < MAX_ENTRIES_PER_BLOCK; i++) {
     const parsed = EntrySchema.safeParse(list[i])
     if (parsed.success) out.entries.push({ i, entry: parsed.data })
@@ -83,8 +95,8 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   return out
 }
 
-export function encodeBlock(entries: Entry[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, e: entries }))
+export function encodeBlock(name: string, profileSeq: number, entries: Entry[]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ v: 1, n: name, ps: profileSeq, e: entries }))
 }
 
 /** Sort key shared by every peer: (hlc, writer key, seq, index), as a string. */

@@ -4,7 +4,9 @@ const HEX_KEY = /^[0-9a-f]{64}$/u
 
 export function parseRoomKey(input: string): { key: string } | { error: string } {
   const trimmed = input.trim().toLowerCase()
-  const bare = trimmed.startsWith('linkup://') ? trimmed.slice('linkup://'.length).replace(/\/+$/u, '') : trimmed
+  const bare = trimmed.startsWith('linkup://')
+    ? trimmed.slice('linkup://'.length).replace(/\/+$/u, '')
+    : trimmed
   if (!HEX_KEY.test(bare)) {
     return { error: 'A room key is 64 hex characters (0-9, a-f), or a linkup://<key> link.' }
   }

@@ -100,4 +100,5 @@ export interface EngineEvents {
   'room:updated': RoomInfo
   'sync:progress': SyncProgress
   'profile:updated': Profile
+  'network:updated': { online: boolean }
 }

@@ -1,0 +1,213 @@
+import { MAX_ROOM_NAME_CHARS } from '../shared/limits'
+import { inviteLink, fingerprint } from '../shared/roomkey'
+import type { CommandResult, PeerInfo, Profile, RoomInfo } from '../shared/types'
+
+// The one command language of LinkUp, shared by the composer and the bot's host:
+// parse, then run against the engine. A command that does not parse, names no room
+// where it needs one, or fails inside the engine returns { ok: false } and changes nothing.
+
+export interface CommandTarget {
+  createRoom(name: string): Promise<RoomInfo>
+  joinRoom(key: string, name?: string): Promise<RoomInfo>
+  leaveRoom(key: string): Promise<void>
+  clear(room: string): Promise<void>
+  rooms(): RoomInfo[]
+  peers(room: string): PeerInfo[]
+  setName(name: string): Promise<Profile>
+  ping(room: string): Promise<Array<{ peer: PeerInfo; ms: number }>>
+}
+
+interface Spec {
+  usage: string
+  help: string
+  /** How many words it takes: [min, max]; the last one swallows the rest of the line. */
+  args: [number, number]
+  needsRoom: boolean
+  run(target: CommandTarget, args: string[], room: string | undefined): Promise<CommandResult>
+}
+
+const ok = (message: string, room?: string): CommandResult => ({
+  ok: true,
+  message,
+  ...(room ? { room } : {}),
+})
+
+export const COMMANDS: Record<string, Spec> = {
+  create: {
+    usage: '~create <name>',
+    help: 'Create a room and show its invite.',
+    args: [1, 1],
+    needsRoom: false,
+    async run(t, [name]) {
+      if ([...name].length > MAX_ROOM_NAME_CHARS)
+        throw new Error(`A room name has at most ${MAX_ROOM_NAME_CHARS} characters.`)
+      const room = await t.createRoom(name)
+      return ok(`Created “${room.name}”. Invite others with ${inviteLink(room.key)}`, room.key)
+    },
+  },
+  join: {
+    usage: '~join <room key> [name]',
+    help: 'Join a room by its key or linkup:// link.',
+    args: [1, 2],
+    needsRoom: false,
+    async run(t, [key, name]) {
+      const room = await t.joinRoom(key, name)
+      return ok(`Joined “${room.name}”.`, room.key)
+    },
+  },
+  leave: {
+    usage: '~leave',
+    help: 'Leave this room (its history stays on disk).',
+    args: [0, 0],
+    needsRoom: true,
+    async run(t, _args, room) {
+      await t.leaveRoom(room!)
+      return ok('You left the room.')
+    },
+  },
+  clear: {
+    usage: '~clear',
+    help: 'Hide this room’s history up to now, on this device only.',
+    args: [0, 0],
+    needsRoom: true,
+    async run(t, _args, room) {
+      await t.clear(room!)
+      return ok('History cleared on this device.')
+    },
+  },
+  rooms: {
+    usage: '~rooms',
+    help: 'List your rooms.',
+    args: [0, 0],
+    needsRoom: false,
+    async run(t) {
+      const rooms = t.rooms()
+      if (!rooms.length) return ok('You are in no rooms yet. Try ~create <name>.')
+      return ok(
+        rooms
+          .map((r) => `${r.name}: ${r.peers} online, ${r.unread} unread (${fingerprint(r.key)})`)
+          .join('\n'),
+      )
+    },
+  },
+  peers: {
+    usage: '~peers',
+    help: 'List who is online in this room.',
+    args: [0, 0],
+    needsRoom: true,
+    async run(t, _args, room) {
+      const peers = t.peers(room!)
+      if (!peers.length) return ok('Nobody else is online in this room.')
+      return ok(peers.map((p) => `${p.name} (${fingerprint(p.key)})`).join('\n'))
+    },
+  },
+  nick: {
+    usage: '~nick <name>',
+    help: 'Change your display name.',
+    args: [1, 1],
+    needsRoom: false,
+    async run(t, [name]) {
+      const profile = await t.setName(name)
+      return ok(`You are now ${profile.name}.`)
+    },
+  },
+  ping: {
+    usage: '~ping',
+    help: 'Measure the round trip to everyone online in this room.',
+    args: [0, 0],
+    needsRoom: true,
+    async run(t, _args, room) {
+      const results = await t.ping(room!)
+      if (!results.length) return ok('Nobody else is online in this room.')
+      return ok(
+        results
+          .map((r) => `${r.peer.name}: ${r.ms < 0 ? 'no answer' : `${r.ms.toFixed(1)} ms`}`)
+          .join('\n'),
+      )
+    },
+  },
+  help: {
+    usage: '~help',
+    help: 'Show this list.',
+    args: [0, 0],
+    needsRoom: false,
+    async run() {
+      return ok(helpText())
+    },
+  },
+}
+
+export function helpText(): string {
+  return Object.values(COMMANDS)
+    .map((c) => `${c.usage.padEnd(24)} ${c.help}`)
+    .join('\n')
+}
+
+export type ParsedCommand = { name: string; args: string[] } | { error: string }
+
+export function parseCommand(input: string): ParsedCommand {
+  const line = input.trim()
+  if (!line.startsWith('~')) return { error: 'Commands start with ~. Type ~help for the list.' }
+  const [head, ...rest] = line.slice(1).split(/\s+/u)
+  const name = head.toLowerCase()
+  const spec = COMMANDS[name]
+  if (!spec) {
+    const guess = closest(name)
+    return {
+      error: `Unknown command ~${head}.${guess ? ` Did you mean ~${guess}?` : ''} Type ~help for the list.`,
+    }
+  }
+  const [min, max] = spec.args
+  // The last argument takes the rest of the line, so names may contain spaces.
+  const args =
+    rest.length > max && max > 0 ? [...rest.slice(0, max - 1), rest.slice(max - 1).join(' ')] : rest
+  if (args.length < min || args.length > max) {
+    return { error: `Usage: ${spec.usage}` }
+  }
+  return { name, args }
+}
+
+export async function runCommand(
+  target: CommandTarget,
+  input: string,
+  room?: string,
+): Promise<CommandResult> {
+  const parsed = parseCommand(input)
+  if ('error' in parsed) return { ok: false, message: parsed.error }
+  const spec = COMMANDS[parsed.name]
+  if (spec.needsRoom && !room)
+    return { ok: false, message: `~${parsed.name} works inside a room: open one first.` }
+  try {
+    return await spec.run(target, parsed.args, room)
+  } catch (err: any) {
+    return { ok: false, message: err?.message ?? String(err) }
+  }
+}
+
+/** The command a typo most likely meant, within two edits. */
+function closest(word: string): string | null {
+  let best: string | null = null
+  let bestDistance = 3
+  for (const name of Object.keys(COMMANDS)) {
+    const d = distance(word, name)
+    if (d < bestDistance) {
+      best = name
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+  return row[b.length]
+}

@@ -1,0 +1,301 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import b4a from 'b4a'
+import Corestore from 'corestore'
+import crypto from 'hypercore-crypto'
+import DHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import { parseEntryId } from '../shared/entries'
+import { cleanName } from '../shared/names'
+import { parseRoomKey } from '../shared/roomkey'
+import type {
+  CommandResult,
+  Member,
+  PeerInfo,
+  Profile,
+  RoomInfo,
+  TimelineEntry,
+} from '../shared/types'
+import { MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES, HISTORY_PAGE } from '../shared/limits'
+import { HybridClock } from './clock'
+import { runCommand } from './commands'
+import { ConfigStore, type RoomConfig } from './config'
+import { EngineEmitter } from './events'
+import { Identity } from './identity'
+import { StorageLock } from './lock'
+import { Room } from './room'
+
+export interface LinkupNodeOptions {
+  /** The data folder: config.json, identity.json and the corestore. */
+  storage: string
+  /** DHT bootstrap nodes; tests and the demo pass a private testnet here. */
+  bootstrap?: Array<{ host: string; port: number }>
+  /** Address to bind and announce; '127.0.0.1' on a private testnet. */
+  host?: string
+  defaultName?: string
+}
+
+/**
+ * A LinkUp member: one corestore, one swarm, one identity, and the rooms it joined.
+ * Everything the shells and the bot do goes through here.
+ */
+export class LinkupNode extends EngineEmitter {
+  readonly storage: string
+  readonly stats = { invalidEntries: 0, droppedFrames: 0, droppedPeers: 0 }
+  readonly clock = new HybridClock()
+  identity!: Identity
+  store!: any
+  swarm!: any
+  private config: ConfigStore
+  private readonly lock: StorageLock
+  private readonly rooms_ = new Map<string, Room>()
+  private readonly authorisedConns = new WeakSet<any>()
+  private opening: Promise<void> | null = null
+  private closing: Promise<void> | null = null
+
+  constructor(private readonly opts: LinkupNodeOptions) {
+    super()
+    this.storage = path.resolve(opts.storage)
+    this.lock = new StorageLock(this.storage)
+    this.config = new ConfigStore(this.storage, opts.defaultName ?? 'Anonymous')
+  }
+
+  ready(): Promise<void> {
+    if (!this.opening) this.opening = this.open()
+    return this.opening
+  }
+
+  private async open(): Promise<void> {
+    await fs.mkdir(this.storage, { recursive: true, mode: 0o700 })
+    this.lock.acquire()
+    try {
+      await this.config.load()
+      this.identity = await Identity.load(this.storage)
+      this.store = new Corestore(path.join(this.storage, 'cores'))
+      await this.store.ready()
+      const dht = new DHT({ bootstrap: this.opts.bootstrap, host: this.opts.host })
+      const seed = crypto.hash(
+        Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
+      )
+      this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed) })
+      this.swarm.on('connection', (conn: any) => this.onConnection(conn))
+      dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
+      for (const state of this.config.data.rooms) await this.openRoom(state)
+    } catch (err) {
+      await this.store?.close().catch(() => {})
+      this.lock.release()
+      throw err
+    }
+  }
+
+  private onConnection(conn: any): void {
+    conn.on('error', () => {})
+    for (const room of this.rooms_.values()) room.attach(conn)
+  }
+
+  private async openRoom(state: RoomConfig): Promise<Room> {
+    const keyBuf = b4a.from(state.key, 'hex') as Buffer
+    const room = new Room(
+      {
+        store: this.store,
+        swarm: this.swarm,
+        clock: this.clock,
+        stats: this.stats,
+        profile: () => ({
+          name: this.config.data.profile.name,
+          avatar: this.config.data.profile.avatar,
+        }),
+        authorised: (conn) => {
+          if (this.authorisedConns.has(conn)) return
+          this.authorisedConns.add(conn)
+          this.store.replicate(conn)
+        },
+      },
+      state,
+      this.identity.writerKeyPair(Buffer.from(keyBuf)),
+      () => this.config.save(),
+    )
+    this.rooms_.set(state.key, room)
+    room.on('entry:added', (item) => this.emit('entry:added', item))
+    room.on('entry:updated', (item) => this.emit('entry:updated', item))
+    room.on('peer:connected', (peer) => this.emit('peer:connected', peer))
+    room.on('peer:left', (peer) => this.emit('peer:left', peer))
+    room.on('room:updated', () => this.emit('room:updated', room.info()))
+    room.on('sync', (p) => this.emit('sync:progress', { room: room.key, ...p }))
+    await room.open()
+    return room
+  }
+
+  get online(): boolean {
+    return !!this.swarm?.dht && this.swarm.dht.online !== false
+  }
+
+  get profile(): Profile {
+    const p = this.config.data.profile
+    return { key: this.identity.publicKey, name: p.name, avatar: p.avatar }
+  }
+
+  get named(): boolean {
+    return this.config.data.profile.named
+  }
+
+  async setName(input: string): Promise<Profile> {
+    const cleaned = cleanName(input)
+    if ('error' in cleaned) throw new Error(cleaned.error)
+    this.config.data.profile.name = cleaned.name
+    this.config.data.profile.named = true
+    await this.config.save()
+    await Promise.all([...this.rooms_.values()].map((room) => room.announceProfile()))
+    this.emit('profile:updated', this.profile)
+    return this.profile
+  }
+
+  rooms(): RoomInfo[] {
+    return [...this.rooms_.values()].map((room) => room.info())
+  }
+
+  private room(key: string): Room {
+    const room = this.rooms_.get(key)
+    if (!room) throw new Error('You are not in that room.')
+    return room
+  }
+
+  async createRoom(name: string): Promise<RoomInfo> {
+    const key = b4a.toString(crypto.randomBytes(32), 'hex')
+    return this.joinRoom(key, name)
+  }
+
+  async joinRoom(keyOrLink: string, name?: string): Promise<RoomInfo> {
+    const parsed = parseRoomKey(keyOrLink)
+    if ('error' in parsed) throw new Error(parsed.error)
+    const existing = this.rooms_.get(parsed.key)
+    if (existing) return existing.info()
+    const alias = (name ?? '')
+      .normalize('NFC')
+      .replace(/[\u0000-\u001f\u007f]/gu, '')
+      .trim()
+    if ([...alias].length > MAX_ROOM_NAME_CHARS)
+      throw new Error(`A room name has at most ${MAX_ROOM_NAME_CHARS} characters.`)
+    const name_ = alias || `Room ${parsed.key.slice(0, 6)}`
+    const state: RoomConfig = { key: parsed.key, name: name_, cleared: '', read: '', writers: [] }
+    this.config.data.rooms.push(state)
+    await this.config.save()
+    const room = await this.openRoom(state)
+    const info = room.info()
+    this.emit('room:joined', info)
+    return info
+  }
+
+  async leaveRoom(key: string): Promise<void> {
+    const room = this.room(key)
+    this.rooms_.delete(key)
+    this.config.data.rooms = this.config.data.rooms.filter((r) => r.key !== key)
+    await this.config.save()
+    await room.close()
+    this.emit('room:left', { key })
+  }
+
+  async send(room: string, text: string): Promise<TimelineEntry> {
+    if (typeof text !== 'string' || !text.trim()) throw new Error('A message needs some text.')
+    if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
+      throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
+    const item = await this.room(room).append({ t: 'text', h: this.clock.tick(), text })
+    if (!item) throw new Error('The message was written but is hidden by ~clear.')
+    return item
+  }
+
+  async edit(room: string, id: string, text: string): Promise<TimelineEntry> {
+    if (!text.trim()) throw new Error('An edit needs some text; delete the message instead.')
+    if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
+      throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
+    const r = this.room(room)
+    const item = r.ownEntry(id)
+    if (item.kind !== 'text') throw new Error('Only text messages can be edited.')
+    const { seq, i } = parseEntryId(id)!
+    await r.append({ t: 'edit', h: this.clock.tick(), target: { seq, i }, text })
+    return item
+  }
+
+  async delete(room: string, id: string): Promise<TimelineEntry> {
+    const r = this.room(room)
+    const item = r.ownEntry(id)
+    const { seq, i } = parseEntryId(id)!
+    await r.append({ t: 'delete', h: this.clock.tick(), target: { seq, i } })
+    return item
+  }
+
+  history(room: string, opts: { before?: string; limit?: number } = {}): Promise<TimelineEntry[]> {
+    return this.room(room).history(opts.before, Math.min(opts.limit ?? HISTORY_PAGE, 1000))
+  }
+
+  members(room: string): Member[] {
+    const r = this.room(room)
+    const online = new Set(r.openChannels().map((ch) => ch.writer))
+    return [...r.timeline.writers.values()].map((w) => ({
+      key: w.key,
+      name: w.own ? this.profile.name : w.name || 'Anonymous',
+      avatar: w.own ? this.profile.avatar : w.avatar,
+      online: w.own || online.has(w.key),
+      own: w.own,
+    }))
+  }
+
+  peers(room: string): PeerInfo[] {
+    return this.room(room).peers()
+  }
+
+  async markRead(room: string): Promise<RoomInfo> {
+    const r = this.room(room)
+    const last = r.lastOrder()
+    if (last > r.state.read) {
+      r.state.read = last
+      await this.config.save()
+    }
+    const info = r.info()
+    this.emit('room:updated', info)
+    return info
+  }
+
+  async clear(room: string): Promise<void> {
+    const r = this.room(room)
+    r.state.cleared = r.lastOrder() || r.state.cleared
+    await this.config.save()
+    this.emit('room:updated', r.info())
+  }
+
+  async ping(room: string): Promise<Array<{ peer: PeerInfo; ms: number }>> {
+    const r = this.room(room)
+    return Promise.all(
+      r
+        .openChannels()
+        .map(async (ch) => ({
+          peer: r.peers().find((p) => p.key === ch.writer)!,
+          ms: await ch.ping(),
+        })),
+    )
+  }
+
+  runCommand(input: string, ctx: { room?: string } = {}): Promise<CommandResult> {
+    return runCommand(this, input, ctx.room)
+  }
+
+  /** Own writer key in a room: the member key peers see. */
+  memberKey(room: string): string {
+    return this.room(room).ownKey
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) this.closing = this.shutdown()
+    return this.closing
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.opening?.catch(() => {})
+    await Promise.all([...this.rooms_.values()].map((room) => room.close()))
+    this.rooms_.clear()
+    await this.config.flush()
+    await this.swarm?.destroy().catch(() => {})
+    await this.store?.close().catch(() => {})
+    this.lock.release()
+  }
+}

@@ -1,0 +1,314 @@
+import { EventEmitter } from 'node:events'
+import b4a from 'b4a'
+import { decodeBlock, entryId, orderKey, type Entry } from '../shared/entries'
+import type { FileRef, TimelineEntry } from '../shared/types'
+import type { HybridClock } from './clock'
+import { hlcTime } from './clock'
+
+// The merged timeline of one room. Each writer core is sorted by its writer's clock,
+// so the room's newest entries are the merge of every core's tail: the timeline loads
+// from the top down and only as far as someone scrolls, and a node with 100,000 stored
+// messages shows the newest page after reading a few blocks. Entries above `floor` are
+// loaded; every entry not loaded sorts below it.
+
+const READ_CHUNK_BLOCKS = 32
+const FORWARD_CHUNK_BLOCKS = 512
+const ALL_LOADED = ''
+const NOTHING_LOADED = '\uffff'
+
+export interface Writer {
+  key: string
+  core: any
+  own: boolean
+  name: string
+  avatar: FileRef | null
+  /** h of the profile entry `name`/`avatar` came from: a newer one wins. */
+  profileH: number
+  /** Blocks [low, high) are read; blocks below low are not. */
+  low: number
+  high: number
+  /** Read, but below the floor: ascending by order. */
+  pending: TimelineEntry[]
+}
+
+type Overlay = { text?: string; h: number; deleted?: boolean }
+
+export interface TimelineStats {
+  invalidEntries: number
+}
+
+export class Timeline extends EventEmitter {
+  readonly writers = new Map<string, Writer>()
+  /** Loaded entries, ascending by order. */
+  readonly loaded: TimelineEntry[] = []
+  private floor = NOTHING_LOADED
+  private readonly byId = new Map<string, TimelineEntry>()
+  private readonly overlay = new Map<string, Overlay>()
+  private lock: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly room: string,
+    private readonly clock: HybridClock,
+    private readonly stats: TimelineStats,
+  ) {
+    super()
+  }
+
+  /** Serialises reads: appends and scroll-back both move the same cursors. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn)
+    this.lock = run.catch(() => {})
+    return run
+  }
+
+  addWriter(core: any, own: boolean, name = ''): Promise<Writer> {
+    return this.exclusive(async () => {
+      const key = b4a.toString(core.key, 'hex')
+      const existing = this.writers.get(key)
+      if (existing) return existing
+      const top = core.contiguousLength
+      const w: Writer = {
+        key,
+        core,
+        own,
+        name,
+        avatar: null,
+        profileH: -1,
+        low: top,
+        high: top,
+        pending: [],
+      }
+      this.writers.set(key, w)
+      if (top > 0) await this.readHeader(w, top - 1)
+      // Joining the merge can put some of its entries above the floor.
+      if (this.floor !== NOTHING_LOADED && top > 0) await this.pullAboveFloor(w)
+      return w
+    })
+  }
+
+  /** Newest block's header gives the writer's name; its profile block gives the avatar. */
+  private async readHeader(w: Writer, seq: number): Promise<void> {
+    const block = await w.core.get(seq, { wait: false }).catch(() => null)
+    if (!block) return
+    const decoded = decodeBlock(block)
+    if (decoded.name && !w.name) w.name = decoded.name
+    if (decoded.profileSeq >= 0 && decoded.profileSeq <= seq) {
+      const profileBlock = await w.core.get(decoded.profileSeq, { wait: false }).catch(() => null)
+      if (profileBlock) {
+        for (const { entry } of decodeBlock(profileBlock).entries) this.applyProfile(w, entry)
+      }
+    }
+  }
+
+  private async pullAboveFloor(w: Writer): Promise<void> {
+    while (w.low > 0) {
+      await this.readBackward(w)
+      while (w.pending.length && w.pending[w.pending.length - 1].order >= this.floor) {
+        this.insertLoaded(w.pending.pop()!, true)
+      }
+      if (w.pending.length) break
+    }
+  }
+
+  /** Reads blocks that arrived since last time (new messages, catch-up). */
+  update(key: string): Promise<void> {
+    return this.exclusive(async () => {
+      const w = this.writers.get(key)
+      if (!w) return
+      while (w.high < w.core.contiguousLength) {
+        const end = Math.min(w.core.contiguousLength, w.high + FORWARD_CHUNK_BLOCKS)
+        const blocks = await this.readRange(w, w.high, end)
+        w.high = end
+        for (let b = 0; b < blocks.length; b++) {
+          for (const item of this.decode(w, w.high - blocks.length + b, blocks[b])) {
+            if (item.order >= this.floor) this.insertLoaded(item, true)
+            else insertSorted(w.pending, item)
+          }
+        }
+      }
+    })
+  }
+
+  /** Entries before `before` (an order key), newest `limit`, ascending. */
+  page(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
+    return this.exclusive(async () => {
+      const bound = before ?? NOTHING_LOADED
+      let end = lowerBound(this.loaded, bound)
+      while (end < limit && this.floor !== ALL_LOADED) {
+        await this.loadOlder(limit - end)
+        end = lowerBound(this.loaded, bound)
+      }
+      return this.loaded.slice(Math.max(0, end - limit), end)
+    })
+  }
+
+  private async loadOlder(n: number): Promise<void> {
+    for (let taken = 0; taken < n; taken++) {
+      await Promise.all(
+        [...this.writers.values()]
+          .filter((w) => !w.pending.length && w.low > 0)
+          .map((w) => this.readBackward(w)),
+      )
+      let best: Writer | null = null
+      for (const w of this.writers.values()) {
+        const head = w.pending[w.pending.length - 1]
+        if (head && (!best || head.order > best.pending[best.pending.length - 1].order)) best = w
+      }
+      if (!best) {
+        this.floor = ALL_LOADED
+        return
+      }
+      const item = best.pending.pop()!
+      this.floor = item.order < this.floor ? item.order : this.floor
+      this.insertLoaded(item, false)
+    }
+  }
+
+  private async readBackward(w: Writer): Promise<void> {
+    const start = Math.max(0, w.low - READ_CHUNK_BLOCKS)
+    const blocks = await this.readRange(w, start, w.low)
+    w.low = start
+    for (let b = 0; b < blocks.length; b++) {
+      for (const item of this.decode(w, start + b, blocks[b])) insertSorted(w.pending, item)
+    }
+  }
+
+  private async readRange(w: Writer, start: number, end: number): Promise<Array<Buffer | null>> {
+    const gets: Promise<Buffer | null>[] = []
+    for (let seq = start; seq < end; seq++)
+      gets.push(w.core.get(seq, { wait: false }).catch(() => null))
+    return Promise.all(gets)
+  }
+
+  /** Turns a block into timeline items; edits, deletes and profiles update what they target. */
+  private decode(w: Writer, seq: number, block: Buffer | null): TimelineEntry[] {
+    if (!block) return []
+    const decoded = decodeBlock(block)
+    this.stats.invalidEntries += decoded.invalid
+    const items: TimelineEntry[] = []
+    for (const { i, entry } of decoded.entries) {
+      this.clock.observe(entry.h)
+      if (entry.t === 'edit' || entry.t === 'delete') {
+        this.applyChange(entryId(w.key, entry.target.seq, entry.target.i), entry)
+      } else if (entry.t === 'profile') {
+        this.applyProfile(w, entry)
+      } else {
+        const item = this.toItem(w, seq, i, entry)
+        this.byId.set(item.id, item)
+        this.applyOverlay(item)
+        items.push(item)
+      }
+    }
+    return items
+  }
+
+  private toItem(
+    w: Writer,
+    seq: number,
+    i: number,
+    entry: Entry & { t: 'text' | 'file' | 'audio' },
+  ): TimelineEntry {
+    return {
+      id: entryId(w.key, seq, i),
+      room: this.room,
+      author: w.key,
+      authorName: w.name || 'Anonymous',
+      kind: entry.t,
+      text: entry.t === 'text' ? entry.text : '',
+      file: entry.t === 'text' ? null : entry.file,
+      duration: entry.t === 'audio' ? entry.duration : 0,
+      time: hlcTime(entry.h),
+      order: orderKey(entry.h, w.key, seq, i),
+      edited: false,
+      deleted: false,
+      own: w.own,
+      delivery: w.own ? { state: 'sent', peers: 0 } : null,
+    }
+  }
+
+  private applyChange(target: string, entry: Entry & { t: 'edit' | 'delete' }): void {
+    const prev = this.overlay.get(target)
+    if (entry.t === 'delete') this.overlay.set(target, { h: entry.h, deleted: true })
+    else if (!prev?.deleted && (!prev || prev.h < entry.h))
+      this.overlay.set(target, { h: entry.h, text: entry.text })
+    const item = this.byId.get(target)
+    if (item && this.applyOverlay(item) && this.isLoaded(item)) this.emit('updated', item)
+  }
+
+  private applyOverlay(item: TimelineEntry): boolean {
+    const change = this.overlay.get(item.id)
+    if (!change) return false
+    if (change.deleted) {
+      if (item.deleted) return false
+      item.deleted = true
+      item.text = ''
+      return true
+    }
+    // Only text can be edited; an edit naming a file entry is ignored.
+    if (
+      item.kind !== 'text' ||
+      item.deleted ||
+      change.text === undefined ||
+      item.text === change.text
+    )
+      return false
+    item.text = change.text
+    item.edited = true
+    return true
+  }
+
+  private applyProfile(w: Writer, entry: Entry): void {
+    if (entry.t !== 'profile' || entry.h <= w.profileH) return
+    w.profileH = entry.h
+    w.name = entry.name
+    w.avatar = entry.avatar
+    this.emit('profile', w)
+  }
+
+  private isLoaded(item: TimelineEntry): boolean {
+    return item.order >= this.floor
+  }
+
+  private insertLoaded(item: TimelineEntry, live: boolean): void {
+    insertSorted(this.loaded, item)
+    if (live) this.emit('added', item)
+  }
+
+  get(id: string): TimelineEntry | undefined {
+    const item = this.byId.get(id)
+    return item && this.isLoaded(item) ? item : undefined
+  }
+
+  /** Writes the writer's current name on the loaded entries it wrote. */
+  rename(w: Writer): void {
+    for (const item of this.loaded)
+      if (item.author === w.key) item.authorName = w.name || 'Anonymous'
+  }
+
+  /** Total blocks known and held, for sync progress. */
+  progress(): { have: number; total: number } {
+    let have = 0
+    let total = 0
+    for (const w of this.writers.values()) {
+      have += w.core.contiguousLength
+      total += w.core.length
+    }
+    return { have, total }
+  }
+}
+
+function lowerBound(list: TimelineEntry[], order: string): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid].order < order) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function insertSorted(list: TimelineEntry[], item: TimelineEntry): void {
+  if (!list.length || list[list.length - 1].order < item.order) list.push(item)
+  else list.splice(lowerBound(list, item.order), 0, item)
+}
