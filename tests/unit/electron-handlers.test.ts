@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { LinkupNode } from '../../src/core/node'
+import { engineHandlers, type Handlers } from '../../src/main/handlers'
+import { commandSchemas, parseArgs, type CommandName } from '../../src/shared/ipc'
+import { removeTempDirs, tempDir, testnet, type Testnet } from '../helpers/net'
+
+// The command table behind Electron's IPC, run against a real engine on a private DHT:
+// the same path an IPC call takes after the sender check (parseArgs, then the handler).
+
+let net: Testnet
+let node: LinkupNode
+let handlers: Handlers
+const opened: string[] = []
+
+async function call<C extends CommandName>(command: C, ...args: unknown[]) {
+  const parsed = parseArgs(command, args)
+  return (handlers[command] as (...a: unknown[]) => Promise<unknown>)(...(parsed as unknown[]))
+}
+
+before(async () => {
+  net = await testnet()
+  node = new LinkupNode({ storage: await tempDir(), bootstrap: net.bootstrap, host: '127.0.0.1' })
+  await node.ready()
+  handlers = engineHandlers(node, { openExternal: async (url) => void opened.push(url) })
+})
+after(async () => {
+  await node?.close()
+  await net?.destroy()
+  await removeTempDirs()
+})
+
+test('there is a handler for every command of the contract, and nothing else', () => {
+  assert.deepEqual(Object.keys(handlers).sort(), Object.keys(commandSchemas).sort())
+})
+
+test('commands reach the engine and come back as plain data', async () => {
+  const info = (await call('app:info')) as any
+  assert.equal(info.named, false)
+  assert.deepEqual(info.rooms, [])
+  await call('profile:set', { name: 'Alice' })
+  const created = (await call('room:create', { name: 'General' })) as any
+  assert.match(created.key, /^[0-9a-f]{64}$/)
+  const sent = (await call('message:send', { room: created.key, text: 'hi *there*' })) as any
+  assert.equal(sent.text, 'hi *there*')
+  const history = (await call('history:load', { room: created.key, limit: 10 })) as any[]
+  assert.deepEqual(
+    history.map((e) => e.text),
+    ['hi *there*'],
+  )
+  const after = (await call('app:info')) as any
+  assert.equal(after.named, true)
+  assert.equal(after.profile.name, 'Alice')
+  assert.deepEqual(
+    after.rooms.map((r: any) => r.name),
+    ['General'],
+  )
+  // What crosses IPC must survive structured cloning.
+  assert.deepEqual(structuredClone(after), after)
+})
+
+test('bad arguments are refused before the engine sees them', async () => {
+  await assert.rejects(
+    call('message:send', { room: 'not-a-key', text: 'x' }),
+    /Invalid arguments for message:send/,
+  )
+  await assert.rejects(call('room:create', { name: 'x' }, 'extra'), /Invalid arguments/)
+  await assert.rejects(
+    call('history:load', { room: 'a'.repeat(64), limit: 100000 }),
+    /Invalid arguments/,
+  )
+})
+
+test('link:open opens only parsed http(s) links', async () => {
+  assert.equal(await call('link:open', { url: 'https://example.com/x' }), true)
+  for (const url of [
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'app://linkup/index.html',
+    'nonsense',
+  ]) {
+    assert.equal(await call('link:open', { url }), false, url)
+  }
+  assert.deepEqual(opened, ['https://example.com/x'])
+})
