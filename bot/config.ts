@@ -1,15 +1,17 @@
 import { parseRoomKey } from '../src/shared/roomkey'
 import { cleanName } from '../src/shared/names'
+import {
+  OptionsError,
+  parseOptions,
+  type BootstrapNode,
+  type StartOptions,
+} from '../src/shared/options'
 import { isLogLevel, type LogLevel } from './log'
 
-// Turns the bot's environment and arguments into a checked configuration. Pure: it
+// Turns the bot's environment and arguments into a checked configuration: storage and
+// DHT through the parser every shell shares (src/shared/options.ts), the rest here. Pure: it
 // reads nothing but what it is given, so every bad input is unit-tested and the CLI
 // can refuse to start before it opens any storage.
-
-export interface BootstrapNode {
-  host: string
-  port: number
-}
 
 export interface BotConfig {
   /** Room keys, lowercase hex, no duplicates. */
@@ -36,28 +38,32 @@ Environment:
   LINKUP_BOT_NAME    display name (default "${DEFAULT_BOT_NAME}")
   LINKUP_STORAGE     data folder (default ${DEFAULT_STORAGE})
   LINKUP_BOOTSTRAP   host:port,... of a private DHT (default: the public DHT)
-  LINKUP_HOST        address to bind the DHT to (default: 127.0.0.1 for a loopback bootstrap)
+  LINKUP_HOST        address the DHT binds to (default: 127.0.0.1 for a loopback bootstrap)
   LINKUP_LOG_LEVEL   debug, info, warn, error or silent (default info)
 
 Options:
   --seed / --no-seed   keep every writer's history and every file replicated (default --seed)
   --storage <dir>      same as LINKUP_STORAGE
+  --bootstrap <list>   same as LINKUP_BOOTSTRAP
   --help               this text`
 
 type Env = Record<string, string | undefined>
 
 export function parseBotConfig(env: Env, argv: readonly string[]): ConfigResult {
+  if (argv.includes('--help') || argv.includes('-h')) return { help: true }
+  // Storage and DHT options are read exactly as the app reads them.
+  let options: StartOptions
+  try {
+    options = parseOptions(argv, env)
+  } catch (err) {
+    if (err instanceof OptionsError) return { error: err.message }
+    throw err
+  }
   let seed = true
-  let storageArg: string | undefined
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '--help' || arg === '-h') return { help: true }
-    else if (arg === '--seed') seed = true
+  for (const arg of options.rest) {
+    if (arg === '--seed') seed = true
     else if (arg === '--no-seed') seed = false
-    else if (arg === '--storage' || arg.startsWith('--storage=')) {
-      storageArg = arg === '--storage' ? argv[++i] : arg.slice('--storage='.length)
-      if (!storageArg) return { error: '--storage needs a folder.' }
-    } else return { error: `Unknown option ${JSON.stringify(arg)}.` }
+    else return { error: `Unknown option ${JSON.stringify(shorten(arg))}.` }
   }
 
   const rooms = parseRooms(env.LINKUP_ROOM_ID)
@@ -66,29 +72,20 @@ export function parseBotConfig(env: Env, argv: readonly string[]): ConfigResult 
   const name = cleanName(env.LINKUP_BOT_NAME ?? DEFAULT_BOT_NAME)
   if ('error' in name) return { error: `LINKUP_BOT_NAME: ${name.error}` }
 
-  const storage = storageArg ?? (env.LINKUP_STORAGE?.trim() || DEFAULT_STORAGE)
-
-  const bootstrap = parseBootstrap(env.LINKUP_BOOTSTRAP)
-  if ('error' in bootstrap) return bootstrap
-
   const logLevel = (env.LINKUP_LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel
   if (!isLogLevel(logLevel)) {
     return {
-      error: `LINKUP_LOG_LEVEL must be debug, info, warn, error or silent, not ${JSON.stringify(env.LINKUP_LOG_LEVEL)}.`,
+      error: `LINKUP_LOG_LEVEL must be debug, info, warn, error or silent, not ${JSON.stringify(shorten(env.LINKUP_LOG_LEVEL ?? ''))}.`,
     }
   }
-
-  const host =
-    env.LINKUP_HOST?.trim() ||
-    (bootstrap.nodes?.every((n) => isLoopback(n.host)) ? '127.0.0.1' : undefined)
 
   return {
     config: {
       rooms: rooms.keys,
       name: name.name,
-      storage,
-      bootstrap: bootstrap.nodes,
-      host,
+      storage: options.storage ?? DEFAULT_STORAGE,
+      bootstrap: options.bootstrap ?? undefined,
+      host: options.host ?? undefined,
       seed,
       logLevel,
     },
@@ -107,36 +104,14 @@ export function parseRooms(value: string | undefined): { keys: string[] } | { er
   for (const [i, part] of parts.entries()) {
     if (!part) return { error: `LINKUP_ROOM_ID has an empty key at position ${i + 1}.` }
     const parsed = parseRoomKey(part)
-    if ('error' in parsed)
+    if ('error' in parsed) {
       return {
         error: `LINKUP_ROOM_ID ${JSON.stringify(shorten(part))} is not a room key. ${parsed.error}`,
       }
+    }
     if (!keys.includes(parsed.key)) keys.push(parsed.key)
   }
   return { keys }
-}
-
-export function parseBootstrap(
-  value: string | undefined,
-): { nodes: BootstrapNode[] | undefined } | { error: string } {
-  if (value === undefined || !value.trim()) return { nodes: undefined }
-  const nodes: BootstrapNode[] = []
-  for (const part of value.split(',').map((p) => p.trim())) {
-    // host:port, or [v6 address]:port
-    const match = /^(?:\[([0-9a-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/iu.exec(part)
-    const port = match ? Number(match[3]) : 0
-    if (!match || port < 1 || port > 65535) {
-      return {
-        error: `LINKUP_BOOTSTRAP ${JSON.stringify(shorten(part))} is not host:port (e.g. 127.0.0.1:49737).`,
-      }
-    }
-    nodes.push({ host: match[1] ?? match[2], port })
-  }
-  return { nodes }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(host)
 }
 
 /** Echoes bad input back without flooding the terminal. */

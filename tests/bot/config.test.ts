@@ -1,12 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  parseBootstrap,
-  parseBotConfig,
-  parseRooms,
-  DEFAULT_BOT_NAME,
-  DEFAULT_STORAGE,
-} from '../../bot/config'
+import { parseBotConfig, parseRooms, DEFAULT_BOT_NAME, DEFAULT_STORAGE } from '../../bot/config'
 
 const KEY = 'ab'.repeat(32)
 const KEY2 = 'cd'.repeat(32)
@@ -56,18 +50,18 @@ test('a very long bad key is shortened in the message', () => {
   assert.ok(r.error.length < 300)
 })
 
-test('bootstrap: host:port lists, IPv6 in brackets; loopback picks host 127.0.0.1', () => {
-  assert.deepEqual(parseBootstrap('127.0.0.1:49737, localhost:1,[::1]:65535'), {
-    nodes: [
-      { host: '127.0.0.1', port: 49737 },
-      { host: 'localhost', port: 1 },
-      { host: '::1', port: 65535 },
-    ],
-  })
-  const local = parseBotConfig({ LINKUP_ROOM_ID: KEY, LINKUP_BOOTSTRAP: '127.0.0.1:5000' }, [])
+test('bootstrap as the app reads it; a loopback bootstrap picks host 127.0.0.1', () => {
+  const local = parseBotConfig(
+    { LINKUP_ROOM_ID: KEY, LINKUP_BOOTSTRAP: '127.0.0.1:5000, localhost:1' },
+    [],
+  )
   assert.ok('config' in local)
+  assert.deepEqual(local.config.bootstrap, [
+    { host: '127.0.0.1', port: 5000 },
+    { host: 'localhost', port: 1 },
+  ])
   assert.equal(local.config.host, '127.0.0.1')
-  const lan = parseBotConfig({ LINKUP_ROOM_ID: KEY, LINKUP_BOOTSTRAP: '10.0.0.2:5000' }, [])
+  const lan = parseBotConfig({ LINKUP_ROOM_ID: KEY }, ['--bootstrap', '10.0.0.2:5000'])
   assert.ok('config' in lan)
   assert.equal(lan.config.host, undefined)
   const forced = parseBotConfig(
@@ -86,7 +80,7 @@ test('bad bootstrap entries are errors', () => {
     ':80',
     'a b:80',
     '127.0.0.1:80,',
-    '::1:80',
+    '[::1]:80',
   ]) {
     const r = parseBotConfig({ LINKUP_ROOM_ID: KEY, LINKUP_BOOTSTRAP: bad }, [])
     assert.ok('error' in r, `expected an error for ${bad}`)
