@@ -25,11 +25,18 @@ export function startSeeder(client: LinkupClient, log: Logger): Seeder {
   let warnedNoFiles = false
   let stopped = false
 
+  // The first full catch-up of a room is news; after that every incoming message makes a
+  // room briefly incomplete, which is only worth a debug line.
+  const caughtUp = new Set<string>()
   const onProgress = (p: SyncProgress) => {
     const done = p.total > 0 && p.have >= p.total
-    if (done && !complete.get(p.room))
-      log.info(`room ${short(p.room)}: holding all ${p.total} blocks of its history`)
-    else if (!done) log.debug(`room ${short(p.room)}: holding ${p.have} of ${p.total} blocks`)
+    if (done && !complete.get(p.room)) {
+      const level = caughtUp.has(p.room) ? 'debug' : 'info'
+      log[level](`room ${short(p.room)}: holding all ${p.total} block(s) of its history`)
+      caughtUp.add(p.room)
+    } else if (!done) {
+      log.debug(`room ${short(p.room)}: holding ${p.have} of ${p.total} blocks`)
+    }
     complete.set(p.room, done)
   }
 
