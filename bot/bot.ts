@@ -44,6 +44,7 @@ export function startBot(client: LinkupClient, opts: BotOptions): Bot {
     if (!perMember.take(`${msg.room}/${msg.author}`) || !perRoom.take(msg.room)) {
       const last = limitLogged.get(msg.author) ?? 0
       if (receivedAt - last > LIMIT_LOG_EVERY_MS) {
+        if (limitLogged.size > 1000) limitLogged.clear()
         limitLogged.set(msg.author, receivedAt)
         log.warn(
           `room ${short(msg.room)}: too many commands from ${who(msg.authorName, msg.author)}, ignoring some`,
@@ -61,6 +62,10 @@ export function startBot(client: LinkupClient, opts: BotOptions): Bot {
       now: Date.now,
       peers: () => client.peers(msg.room),
       ping: () => client.ping(msg.room),
+    }).catch((err) => {
+      // A handler bug answers with an apology, not silence; the details go to the log.
+      log.error(`room ${short(msg.room)}: !${clean(command.name, 40)} failed: ${err?.stack ?? err}`)
+      return { command: command.name, reply: 'Sorry, that command failed. Try again later.' }
     })
     if (!result) return
     await msg.reply(result.reply)

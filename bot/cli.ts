@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   })
 
   log.info(
-    `starting as "${config.name}" in ${config.storage} on ${config.bootstrap ? `a private DHT (${config.bootstrap.length} bootstrap nodes)` : 'the public DHT'}`,
+    `starting as "${config.name}" in ${config.storage} on ${config.bootstrap ? `a private DHT (${config.bootstrap.length} bootstrap node(s))` : 'the public DHT'}`,
   )
   opening = createClient({
     storage: config.storage,

@@ -11,7 +11,12 @@ export const ping: Command = {
   usage: '!ping',
   summary: 'round trip from me to you',
   async run(_args, ctx) {
-    const results = await ctx.ping()
+    let results: Awaited<ReturnType<typeof ctx.ping>>
+    try {
+      results = await ctx.ping()
+    } catch {
+      return 'pong: my peers did not answer a ping in time'
+    }
     const delay = ctx.receivedAt - ctx.sentAt
     const delayText =
       delay >= 0 && delay < PLAUSIBLE_DELAY_MS
