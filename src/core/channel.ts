@@ -3,6 +3,7 @@ import c from 'compact-encoding'
 import Protomux from 'protomux'
 import { z } from 'zod'
 import { MAX_CHANNEL_FRAME_BYTES, MAX_WRITERS_PER_ROOM } from '../shared/limits'
+import { cleanName } from '../shared/names'
 import { roomProof, safeEqual } from './crypto'
 
 // One protomux channel per room per connection. Both sides open it with a proof that
@@ -14,7 +15,11 @@ import { roomProof, safeEqual } from './crypto'
 const PROTOCOL = 'linkup/room/1'
 const hexKey = z.string().regex(/^[0-9a-f]{64}$/)
 
-const HelloSchema = z.object({ proof: hexKey, writer: hexKey })
+const HelloSchema = z.object({
+  proof: hexKey,
+  writer: hexKey,
+  name: z.string().max(256).default(''),
+})
 const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
 const PeersSchema = z.object({ peers: z.array(hexKey).max(256) })
 const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean() })
@@ -35,6 +40,8 @@ export class RoomChannel {
   readonly remoteKey: string
   /** The peer's writer key in this room, known once opened. */
   writer = ''
+  /** The name the peer gave when it opened; its signed entries' name wins once read. */
+  name = ''
   opened = false
   private readonly channel: any
   private readonly messages: any[]
@@ -46,6 +53,7 @@ export class RoomChannel {
     private readonly roomKey: Buffer,
     topic: Buffer,
     ownWriter: string,
+    ownName: string,
     private readonly handlers: ChannelHandlers,
   ) {
     this.conn = conn
@@ -83,7 +91,9 @@ export class RoomChannel {
       this.channel.addMessage(frame(PingSchema, (m) => this.onping(m))),
     ]
     const proof = roomProof(roomKey, conn.handshakeHash, conn.isInitiator)
-    this.channel.open(encodeFrame({ proof: b4a.toString(proof, 'hex'), writer: ownWriter }))
+    this.channel.open(
+      encodeFrame({ proof: b4a.toString(proof, 'hex'), writer: ownWriter, name: ownName }),
+    )
   }
 
   /** False when protomux refused the channel (a duplicate for this room on this connection). */
@@ -101,6 +111,8 @@ export class RoomChannel {
       return
     }
     this.writer = hello.writer
+    const name = cleanName(hello.name)
+    this.name = 'name' in name ? name.name : ''
     this.opened = true
     this.handlers.onopen(this)
   }

@@ -32,6 +32,11 @@ export class Discovery {
     }, REPEAT_DELAYS_MS[step])
   }
 
+  /** Resolves once the first announce of this topic has landed on the DHT. */
+  flushed(): Promise<void> {
+    return this.session.flushed()
+  }
+
   /** Looks up the topic again now, e.g. when the network came back. */
   refresh(): void {
     if (!this.destroyed) this.session.refresh().catch(() => {})

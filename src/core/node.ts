@@ -25,6 +25,8 @@ import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './room'
 
+const STALE_CONNECTION_MS = 3000
+
 export interface LinkupNodeOptions {
   /** The data folder: config.json, identity.json and the corestore. */
   storage: string
@@ -91,6 +93,15 @@ export class LinkupNode extends EngineEmitter {
   private onConnection(conn: any): void {
     conn.on('error', () => {})
     for (const room of this.rooms_.values()) room.attach(conn)
+    // When two peers dial each other at once, one side can keep a socket the other
+    // already dropped. No room channel opens on it, and hyperswarm will not replace
+    // it, so the pair would stay apart: drop it and look the rooms up again.
+    const timer = setTimeout(() => {
+      if (this.authorisedConns.has(conn) || conn.destroyed || this.closing) return
+      conn.destroy()
+      for (const room of this.rooms_.values()) room.rediscover()
+    }, STALE_CONNECTION_MS)
+    conn.once('close', () => clearTimeout(timer))
   }
 
   private async openRoom(state: RoomConfig): Promise<Room> {
@@ -266,17 +277,20 @@ export class LinkupNode extends EngineEmitter {
   async ping(room: string): Promise<Array<{ peer: PeerInfo; ms: number }>> {
     const r = this.room(room)
     return Promise.all(
-      r
-        .openChannels()
-        .map(async (ch) => ({
-          peer: r.peers().find((p) => p.key === ch.writer)!,
-          ms: await ch.ping(),
-        })),
+      r.openChannels().map(async (ch) => ({
+        peer: r.peers().find((p) => p.key === ch.writer)!,
+        ms: await ch.ping(),
+      })),
     )
   }
 
   runCommand(input: string, ctx: { room?: string } = {}): Promise<CommandResult> {
     return runCommand(this, input, ctx.room)
+  }
+
+  /** Resolves once the room is announced on the DHT (tests and benchmarks wait on it). */
+  flushed(room: string): Promise<void> {
+    return this.room(room).flushed()
   }
 
   /** Own writer key in a room: the member key peers see. */

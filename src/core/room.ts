@@ -114,17 +114,24 @@ export class Room extends EventEmitter {
 
   /** Opens the room channel on a connection; the peer must prove the key before anything else. */
   attach(conn: any): void {
-    if (this.closed || this.channels.has(conn)) return
-    const channel = new RoomChannel(conn, this.keyBuf, this.topic, this.own.key, {
-      onopen: (ch) => this.onChannelOpen(ch),
-      onclose: (ch) => this.onChannelClose(ch),
-      onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
-      onpeers: () => {},
-      ondropped: (reason) => {
-        if (reason === 'failed room proof') this.ctx.stats.droppedPeers++
-        else this.ctx.stats.droppedFrames++
+    if (this.closed || !this.own || this.channels.has(conn)) return
+    const channel = new RoomChannel(
+      conn,
+      this.keyBuf,
+      this.topic,
+      this.own.key,
+      this.ctx.profile().name,
+      {
+        onopen: (ch) => this.onChannelOpen(ch),
+        onclose: (ch) => this.onChannelClose(ch),
+        onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
+        onpeers: () => {},
+        ondropped: (reason) => {
+          if (reason === 'failed room proof') this.ctx.stats.droppedPeers++
+          else this.ctx.stats.droppedFrames++
+        },
       },
-    })
+    )
     if (!channel.valid) return
     this.channels.set(conn, channel)
     conn.once('close', () => this.channels.delete(conn))
@@ -148,7 +155,7 @@ export class Room extends EventEmitter {
   private peerInfo(ch: RoomChannel): PeerInfo {
     return {
       key: ch.writer,
-      name: this.timeline.writers.get(ch.writer)?.name || 'Anonymous',
+      name: this.timeline.writers.get(ch.writer)?.name || ch.name || 'Anonymous',
       room: this.key,
     }
   }
@@ -253,6 +260,15 @@ export class Room extends EventEmitter {
 
   peers(): PeerInfo[] {
     return this.openChannels().map((ch) => this.peerInfo(ch))
+  }
+
+  rediscover(): void {
+    this.discovery?.refresh()
+  }
+
+  /** Resolves once this room is announced on the DHT, so others looking it up find us. */
+  async flushed(): Promise<void> {
+    await this.discovery?.flushed()
   }
 
   async close(): Promise<void> {

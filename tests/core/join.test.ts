@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { Cluster } from '../helpers/nodes'
+import { removeTempDirs, until } from '../helpers/net'
+
+let cluster: Cluster
+before(async () => {
+  cluster = await Cluster.start()
+})
+after(async () => {
+  await cluster.close()
+  await removeTempDirs()
+})
+
+test('ten peers joining one room at the same moment all connect', async () => {
+  const nodes = await Promise.all(Array.from({ length: 10 }, (_, i) => cluster.node(`P${i}`)))
+  const key = 'ab'.repeat(32)
+  await Promise.all(nodes.map((n) => n.joinRoom(key, 'Crowd')))
+  await until(
+    'every peer to see the nine others',
+    () => nodes.every((n) => n.peers(key).length === 9),
+    20000,
+  )
+  // And a message from one reaches all.
+  await nodes[3].send(key, 'hello crowd')
+  await until('all to receive it', async () => {
+    const seen = await Promise.all(
+      nodes.map(async (n) => (await n.history(key)).some((e) => e.text === 'hello crowd')),
+    )
+    return seen.every(Boolean)
+  })
+  assert.ok(nodes.every((n) => n.peers(key).length === 9))
+})
