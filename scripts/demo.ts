@@ -133,7 +133,7 @@ async function startBrowserShell(
   stops.push({ what: 'app engine', stop: () => node.close() })
   // TODO(web shell): src/web is being written; once it exports startWebShell, import it
   // statically. Loaded by path so the demo type-checks and runs before it lands.
-  const modulePath = path.join(ROOT, 'src', 'web', 'shell.ts')
+  const modulePath = path.join(ROOT, 'src', 'web', 'server.ts')
   if (!fs.existsSync(modulePath)) {
     log.warn(
       `the browser shell (${path.relative(ROOT, modulePath)}) is not there yet; the bot runs alone`,

@@ -31,7 +31,7 @@ export const roll: Command = {
     const total = rolls.reduce((a, b) => a + b, 0)
     const spec = `${parsed.dice}d${parsed.sides}`
     return rolls.length === 1
-      ? `🎲 ${spec}: **${total}**`
-      : `🎲 ${spec}: ${rolls.join(' + ')} = **${total}**`
+      ? `rolled ${spec}: **${total}**`
+      : `rolled ${spec}: ${rolls.join(' + ')} = **${total}**`
   },
 }

@@ -86,7 +86,7 @@ test('the bot answers every command in a real room', async () => {
   }
 
   assert.match(await ask('!ping'), /^pong: round trip to Alice \d+(\.\d)? ms/)
-  assert.match(await ask('!roll 2d6'), /^🎲 2d6: [1-6] \+ [1-6] = \*\*([2-9]|1[0-2])\*\*$/u)
+  assert.match(await ask('!roll 2d6'), /^rolled 2d6: [1-6] \+ [1-6] = \*\*([2-9]|1[0-2])\*\*$/u)
   assert.match(await ask('!roll 200d6'), /1 to 100 dice/)
   assert.match(await ask('!uptime'), /^up \d+s \(since \d{4}-/)
   assert.match(await ask('!peers'), /^1 peer connected: Alice \(/)

@@ -97,7 +97,7 @@ test('!roll validates N in 1..100 and M in 2..1000', async () => {
     assert.ok('error' in parseDice(bad), bad)
   }
   const r = await dispatch('!roll 3d6', ctx())
-  const m = /^🎲 3d6: (\d) \+ (\d) \+ (\d) = \*\*(\d+)\*\*$/u.exec(r?.reply ?? '')
+  const m = /^rolled 3d6: (\d) \+ (\d) \+ (\d) = \*\*(\d+)\*\*$/u.exec(r?.reply ?? '')
   assert.ok(m, r?.reply)
   const dice = [m[1], m[2], m[3]].map(Number)
   assert.ok(dice.every((d) => d >= 1 && d <= 6))
