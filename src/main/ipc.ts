@@ -3,19 +3,19 @@ import { commandSchemas, eventNames, parseArgs, type CommandName, type Reply } f
 import type { EngineEvents } from '../shared/types'
 import type { Engine } from './engine'
 import type { Handlers } from './handlers'
-import { isAppUrl } from './security'
+import { isAppUrl, isTrustedSender } from './security'
 
 // The typed IPC of src/shared/ipc.ts, and the only file that touches ipcMain. Every
 // command checks who sent it, validates its arguments, and answers with a Reply: errors
 // cross as plain messages, never as thrown objects.
 
 /**
- * Registers one handler per command. `isOurWindow` says whether a WebContents belongs to a
- * window LinkUp opened. Returns the function that removes them again.
+ * Registers one handler per command. `isOurWindow` says whether a WebContents (by id)
+ * belongs to a window LinkUp opened. Returns the function that removes them again.
  */
 export function registerIpc(
   handlers: Handlers,
-  isOurWindow: (contents: WebContents) => boolean,
+  isOurWindow: (contentsId: number) => boolean,
 ): () => void {
   const commands = Object.keys(commandSchemas) as CommandName[]
   for (const command of commands) {
@@ -58,16 +58,6 @@ export function forwardEvents(engine: Engine, windows: () => WebContents[]): () 
     return () => engine.off(name, send)
   })
   return () => offs.forEach((off) => off())
-}
-
-// Only the top frame of one of our windows, showing our own app:// page, may call in.
-function isTrustedSender(
-  event: IpcMainInvokeEvent,
-  isOurWindow: (contents: WebContents) => boolean,
-): boolean {
-  const frame = event.senderFrame
-  if (!frame || frame.isDestroyed() || frame.detached || frame.parent !== null) return false
-  return isAppUrl(frame.url) && isOurWindow(event.sender)
 }
 
 function errorMessage(err: unknown): string {

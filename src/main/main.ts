@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { app, BrowserWindow, dialog, session, shell, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import { LinkupNode } from '../core/node'
 import { parseOptions, type StartOptions } from '../shared/options'
 import { desktopIntegration, keepTitle } from './desktop'
@@ -78,8 +78,8 @@ function main(): void {
     win.focus()
   })
 
-  const isOurWindow = (contents: WebContents) =>
-    !!win && !win.isDestroyed() && win.webContents.id === contents.id
+  const isOurWindow = (contentsId: number) =>
+    !!win && !win.isDestroyed() && win.webContents.id === contentsId
 
   async function openWindow(): Promise<void> {
     win = await createMainWindow({

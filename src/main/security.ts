@@ -99,6 +99,25 @@ export function isAppUrl(url: string): boolean {
   )
 }
 
+/** The parts of an IPC event the sender check reads (IpcMainInvokeEvent has them). */
+export interface IpcSender {
+  senderFrame: { url: string; parent: unknown; detached: boolean; isDestroyed(): boolean } | null
+  sender: { id: number }
+}
+
+/**
+ * Only the top frame of one of our windows, showing our own app:// page, may call in:
+ * not a subframe, not a frame that navigated away or went, not another WebContents.
+ */
+export function isTrustedSender(
+  event: IpcSender,
+  isOurWindow: (contentsId: number) => boolean,
+): boolean {
+  const frame = event.senderFrame
+  if (!frame || frame.isDestroyed() || frame.detached || frame.parent !== null) return false
+  return isAppUrl(frame.url) && isOurWindow(event.sender.id)
+}
+
 /**
  * The URL to hand to the system browser, or null: only http(s) URLs that parse, with no
  * credentials in them (they hide where a link really goes).

@@ -11,6 +11,7 @@ import {
   isAppUrl,
   isPermissionAllowed,
   isRequestAllowed,
+  isTrustedSender,
   secureWebPreferences,
   windowOptions,
   withSecurityHeaders,
@@ -60,7 +61,7 @@ test('windows are created only in window.ts, only from windowOptions()', () => {
       source.match(/new\s+(BrowserWindow|BaseWindow|WebContentsView|BrowserView)\s*\(([^)]*)/g) ??
       []
     if (calls.length > 0) creators.push(file)
-    for (const call of calls) assert.match(call, /\(windowOptions\(/, `${file}: ${call}`)
+    for (const call of calls) assert.match(call, /\(\s*windowOptions\(/, `${file}: ${call}`)
     if (file !== 'security.ts') {
       assert.doesNotMatch(
         source,
@@ -207,5 +208,35 @@ test('the session may request only local schemes', () => {
     'ftp://x/',
   ]) {
     assert.equal(isRequestAllowed(url), false, url)
+  }
+})
+
+test('IPC is answered only for the top frame of our window showing our page', () => {
+  const top = {
+    url: 'app://linkup/index.html',
+    parent: null,
+    detached: false,
+    isDestroyed: () => false,
+  }
+  const ours = (id: number) => id === 7
+  const event = (frame: Partial<typeof top> | null, id = 7) => ({
+    senderFrame: frame === null ? null : { ...top, ...frame },
+    sender: { id },
+  })
+  assert.equal(isTrustedSender(event({}), ours), true)
+  assert.equal(isTrustedSender(event({ url: 'app://linkup/#/room/abc' }), ours), true)
+  assert.equal(isTrustedSender(event({}, 8), ours), false, 'another WebContents')
+  assert.equal(isTrustedSender(event(null), ours), false, 'frame gone')
+  assert.equal(isTrustedSender(event({ isDestroyed: () => true }), ours), false)
+  assert.equal(isTrustedSender(event({ detached: true }), ours), false)
+  assert.equal(isTrustedSender(event({ parent: {} as never }), ours), false, 'a subframe')
+  for (const url of [
+    'https://evil.example/',
+    'file:///tmp/x.html',
+    'about:blank',
+    'app://evil/index.html',
+    'data:text/html,x',
+  ]) {
+    assert.equal(isTrustedSender(event({ url }), ours), false, url)
   }
 })
