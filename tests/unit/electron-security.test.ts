@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import {
   APP_SCHEME_PRIVILEGES,
   APP_URL,
@@ -17,7 +18,7 @@ import {
   withSecurityHeaders,
 } from '../../src/main/security'
 
-const MAIN_DIR = path.join(import.meta.dirname, '../../src/main')
+const MAIN_DIR = fileURLToPath(new URL('../../src/main', import.meta.url))
 
 test('every window gets exactly the hardened webPreferences', () => {
   for (const devTools of [false, true]) {
