@@ -12,6 +12,8 @@ import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
 import { Discovery } from './discovery'
 
+const NEWEST_FIRST_BLOCKS = 64
+
 export interface RoomContext {
   store: any
   swarm: any
@@ -48,6 +50,7 @@ export class Room extends EventEmitter {
   private readonly following = new Set<string>()
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
+  private readonly tailRequested = new WeakMap<any, number>()
   private readonly cores: any[] = []
   private closed = false
 
@@ -169,8 +172,15 @@ export class Room extends EventEmitter {
     this.cores.push(core)
     await core.ready()
     if (this.closed) return
-    core.on('append', () => this.scheduleUpdate(key))
-    core.on('download', () => this.scheduleUpdate(key))
+    core.on('append', () => {
+      this.fetchNewestFirst(core)
+      this.scheduleUpdate(key)
+    })
+    core.on('download', (seq: number) => {
+      this.timeline.downloaded(key, seq)
+      this.scheduleUpdate(key)
+    })
+    this.fetchNewestFirst(core)
     core.download({ start: 0, end: -1 })
     await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
@@ -179,6 +189,19 @@ export class Room extends EventEmitter {
       this.persist()
     }
     for (const ch of this.channels.values()) ch.sendWriters([key])
+  }
+
+  /**
+   * Asks for the newest blocks of a writer before its backlog, so someone who was away
+   * sees the latest messages first; the backlog follows from the full-range download.
+   */
+  private fetchNewestFirst(core: any): void {
+    const length = core.length
+    const known = this.tailRequested.get(core) ?? 0
+    if (length <= known) return
+    this.tailRequested.set(core, length)
+    const start = Math.max(known, length - NEWEST_FIRST_BLOCKS, 0)
+    if (start < length) core.download({ start, end: length })
   }
 
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */

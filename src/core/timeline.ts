@@ -4,6 +4,7 @@ import { decodeBlock, entryId, orderKey, type Entry } from '../shared/entries'
 import type { FileRef, TimelineEntry } from '../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
+import { readLocalBlocks, readLocalBlocksAt } from './blocks'
 
 // The merged timeline of one room. Each writer core is sorted by its writer's clock,
 // so the room's newest entries are the merge of every core's tail: the timeline loads
@@ -29,6 +30,9 @@ export interface Writer {
   high: number
   /** Read, but below the floor: ascending by order. */
   pending: TimelineEntry[]
+  /** Blocks in [low, high) that were not on disk when read; filled as they download. */
+  holes: Set<number>
+  arrived: number[]
 }
 
 type Overlay = { text?: string; h: number; deleted?: boolean }
@@ -66,7 +70,7 @@ export class Timeline extends EventEmitter {
       const key = b4a.toString(core.key, 'hex')
       const existing = this.writers.get(key)
       if (existing) return existing
-      const top = core.contiguousLength
+      const top = core.length
       const w: Writer = {
         key,
         core,
@@ -77,6 +81,8 @@ export class Timeline extends EventEmitter {
         low: top,
         high: top,
         pending: [],
+        holes: new Set(),
+        arrived: [],
       }
       this.writers.set(key, w)
       if (top > 0) await this.readHeader(w, top - 1)
@@ -110,23 +116,46 @@ export class Timeline extends EventEmitter {
     }
   }
 
-  /** Reads blocks that arrived since last time (new messages, catch-up). */
+  /** A block downloaded: if it fills a hole, the next update() reads it. */
+  downloaded(key: string, seq: number): void {
+    const w = this.writers.get(key)
+    if (w?.holes.has(seq)) w.arrived.push(seq)
+  }
+
+  /**
+   * Reads blocks that arrived since last time: new messages, catch-up, and holes left
+   * by blocks fetched out of order (the newest are fetched first, so a member who was
+   * away sees the latest messages before the backlog has finished).
+   */
   update(key: string): Promise<void> {
     return this.exclusive(async () => {
       const w = this.writers.get(key)
       if (!w) return
-      while (w.high < w.core.contiguousLength) {
-        const end = Math.min(w.core.contiguousLength, w.high + FORWARD_CHUNK_BLOCKS)
-        const blocks = await this.readRange(w, w.high, end)
+      if (w.arrived.length) {
+        const seqs = w.arrived.splice(0).filter((seq) => w.holes.has(seq))
+        const blocks = await readLocalBlocksAt(w.core, seqs)
+        seqs.forEach((seq, b) => this.placeBlock(w, seq, blocks[b]))
+      }
+      while (w.high < w.core.length) {
+        const start = w.high
+        const end = Math.min(w.core.length, start + FORWARD_CHUNK_BLOCKS)
+        const blocks = await this.readRange(w, start, end)
         w.high = end
-        for (let b = 0; b < blocks.length; b++) {
-          for (const item of this.decode(w, w.high - blocks.length + b, blocks[b])) {
-            if (item.order >= this.floor) this.insertLoaded(item, true)
-            else insertSorted(w.pending, item)
-          }
-        }
+        blocks.forEach((block, b) => this.placeBlock(w, start + b, block))
       }
     })
+  }
+
+  private placeBlock(w: Writer, seq: number, block: Buffer | null): void {
+    if (!block) {
+      w.holes.add(seq)
+      return
+    }
+    w.holes.delete(seq)
+    for (const item of this.decode(w, seq, block)) {
+      if (item.order >= this.floor) this.insertLoaded(item, true)
+      else insertSorted(w.pending, item)
+    }
   }
 
   /** Entries before `before` (an order key), newest `limit`, ascending. */
@@ -168,9 +197,10 @@ export class Timeline extends EventEmitter {
     const start = Math.max(0, w.low - READ_CHUNK_BLOCKS)
     const blocks = await this.readRange(w, start, w.low)
     w.low = start
-    for (let b = 0; b < blocks.length; b++) {
-      for (const item of this.decode(w, start + b, blocks[b])) insertSorted(w.pending, item)
-    }
+    blocks.forEach((block, b) => {
+      if (!block) w.holes.add(start + b)
+      else for (const item of this.decode(w, start + b, block)) insertSorted(w.pending, item)
+    })
   }
 
   private async readRange(w: Writer, start: number, end: number): Promise<Array<Buffer | null>> {
@@ -290,8 +320,8 @@ export class Timeline extends EventEmitter {
     let have = 0
     let total = 0
     for (const w of this.writers.values()) {
-      have += w.core.contiguousLength
-      total += w.core.length
+      have += w.high - w.low - w.holes.size
+      total += w.core.length - w.low
     }
     return { have, total }
   }
