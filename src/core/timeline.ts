@@ -203,11 +203,8 @@ export class Timeline extends EventEmitter {
     })
   }
 
-  private async readRange(w: Writer, start: number, end: number): Promise<Array<Buffer | null>> {
-    const gets: Promise<Buffer | null>[] = []
-    for (let seq = start; seq < end; seq++)
-      gets.push(w.core.get(seq, { wait: false }).catch(() => null))
-    return Promise.all(gets)
+  private readRange(w: Writer, start: number, end: number): Promise<Array<Buffer | null>> {
+    return readLocalBlocks(w.core, start, end)
   }
 
   /** Turns a block into timeline items; edits, deletes and profiles update what they target. */
