@@ -24,14 +24,24 @@ export const commandSchemas = {
   'profile:set': z.tuple([z.object({ name: z.string().max(MAX_NAME_CHARS * 4) })]),
   'room:create': z.tuple([z.object({ name: z.string().max(MAX_ROOM_NAME_CHARS * 4) })]),
   'room:join': z.tuple([
-    z.object({ key: z.string().max(200), name: z.string().max(MAX_ROOM_NAME_CHARS * 4).optional() }),
+    z.object({
+      key: z.string().max(200),
+      name: z
+        .string()
+        .max(MAX_ROOM_NAME_CHARS * 4)
+        .optional(),
+    }),
   ]),
   'room:leave': z.tuple([z.object({ room: roomKey })]),
   'room:list': z.tuple([]),
   'room:members': z.tuple([z.object({ room: roomKey })]),
   'room:markRead': z.tuple([z.object({ room: roomKey })]),
   'history:load': z.tuple([
-    z.object({ room: roomKey, before: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000) }),
+    z.object({
+      room: roomKey,
+      before: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(1000),
+    }),
   ]),
   'message:send': z.tuple([z.object({ room: roomKey, text })]),
   'message:edit': z.tuple([z.object({ room: roomKey, id: entryId, text })]),
@@ -80,6 +90,7 @@ export const eventNames: EventName[] = [
   'room:updated',
   'sync:progress',
   'profile:updated',
+  'network:updated',
 ]
 
 /** A command handler's outcome as it crosses the boundary: errors are plain messages. */
@@ -130,7 +141,8 @@ export function parseArgs<C extends CommandName>(command: C, args: unknown): Com
   const schema = commandSchemas[command]
   if (!schema) throw new Error(`Unknown command ${String(command)}`)
   const parsed = schema.safeParse(args)
-  if (!parsed.success) throw new Error(`Invalid arguments for ${command}: ${parsed.error.issues[0]?.message}`)
+  if (!parsed.success)
+    throw new Error(`Invalid arguments for ${command}: ${parsed.error.issues[0]?.message}`)
   return parsed.data as CommandArgs<C>
 }
 

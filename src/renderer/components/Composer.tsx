@@ -1,0 +1,235 @@
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactElement,
+} from 'react'
+import type { RoomInfo, TimelineEntry } from '../../shared/types'
+import { commandInProgress, commandSuggestions } from '../commands'
+import { message } from '../store/app-store'
+import { useStore } from '../store/hooks'
+import { Icon } from './icons'
+
+const MAX_HEIGHT_PX = 220
+/** Unsent text per room survives switching rooms. */
+const drafts = new Map<string, string>()
+
+interface Notice {
+  ok: boolean
+  text: string
+}
+
+export function Composer(props: {
+  room: RoomInfo | null
+  editing: TimelineEntry | null
+  onEditDone: () => void
+  onEditLast: () => void
+}): ReactElement {
+  const { room, editing } = props
+  const store = useStore()
+  const roomKey = room?.key ?? ''
+  const [text, setText] = useState(() => drafts.get(roomKey) ?? '')
+  const [notice, setNotice] = useState<Notice | null>(null)
+  const [pick, setPick] = useState(0)
+  const [busy, setBusy] = useState(false)
+  const area = useRef<HTMLTextAreaElement>(null)
+  const suggestions = editing ? [] : commandSuggestions(text)
+  const current = editing ? undefined : commandInProgress(text)
+
+  // Entering edit mode loads the message; leaving it restores the draft.
+  useEffect(() => {
+    setText(editing ? editing.text : (drafts.get(roomKey) ?? ''))
+    area.current?.focus()
+  }, [editing, roomKey])
+
+  useLayoutEffect(() => {
+    const el = area.current
+    if (!el) return
+    el.style.height = 'auto'
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`
+  }, [text])
+
+  useEffect(() => setPick(0), [suggestions.length])
+
+  const change = (value: string) => {
+    setText(value)
+    if (!editing) drafts.set(roomKey, value)
+    if (notice && !notice.ok) setNotice(null)
+  }
+
+  const submit = async () => {
+    const input = text.trim()
+    if (!input || busy) return
+    if (editing) {
+      if (!room) return
+      setBusy(true)
+      try {
+        if (input !== editing.text) await store.edit(room.key, editing.id, input)
+        props.onEditDone()
+      } catch (err) {
+        setNotice({ ok: false, text: message(err) })
+      } finally {
+        setBusy(false)
+      }
+      return
+    }
+    if (input.startsWith('~')) {
+      setBusy(true)
+      try {
+        const result = await store.runCommand(input)
+        setNotice({ ok: result.ok, text: result.message })
+        if (result.ok) change('')
+      } catch (err) {
+        setNotice({ ok: false, text: message(err) })
+      } finally {
+        setBusy(false)
+      }
+      return
+    }
+    if (!room) {
+      setNotice({
+        ok: false,
+        text: 'Create or join a room first: ~create <name> or ~join <room key>.',
+      })
+      return
+    }
+    // Clear at once so typing on feels instant; put the text back if sending fails.
+    change('')
+    setNotice(null)
+    try {
+      await store.send(room.key, input)
+    } catch (err) {
+      change(input)
+      setNotice({ ok: false, text: message(err) })
+    }
+  }
+
+  const complete = (name: string) => {
+    change(`~${name} `)
+    area.current?.focus()
+  }
+
+  const onKeyDown = (ev: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (ev.nativeEvent.isComposing) return
+    if (suggestions.length > 0) {
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault()
+        const step = ev.key === 'ArrowDown' ? 1 : -1
+        setPick((p) => (p + step + suggestions.length) % suggestions.length)
+        return
+      }
+      const chosen = suggestions[pick]
+      const typed = text.slice(1).toLowerCase()
+      // Tab always completes; Enter completes a partial name, and runs a complete one.
+      if (
+        ev.key === 'Tab' ||
+        (ev.key === 'Enter' && !ev.shiftKey && chosen && (chosen.name !== typed || chosen.args))
+      ) {
+        ev.preventDefault()
+        complete(chosen.name)
+        return
+      }
+    }
+    if (ev.key === 'Enter' && !ev.shiftKey) {
+      ev.preventDefault()
+      void submit()
+    } else if (ev.key === 'ArrowUp' && text === '' && !editing) {
+      ev.preventDefault()
+      props.onEditLast()
+    } else if (ev.key === 'Escape') {
+      if (editing) props.onEditDone()
+      else setNotice(null)
+    }
+  }
+
+  return (
+    <div className="composer" data-testid="composer">
+      {suggestions.length > 0 ? (
+        <ul className="command-help" role="listbox" data-testid="command-help">
+          <li className="command-help-title muted">Commands</li>
+          {suggestions.map((c, i) => (
+            <li
+              key={c.name}
+              role="option"
+              aria-selected={i === pick}
+              className={i === pick ? 'picked' : ''}
+              onMouseDown={(e) => {
+                e.preventDefault()
+                complete(c.name)
+              }}
+              onMouseEnter={() => setPick(i)}
+            >
+              <span className="mono command-name">~{c.name}</span>
+              {c.args ? <span className="mono muted command-args">{c.args}</span> : null}
+              <span className="command-about">{c.about}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {notice ? (
+        <div
+          className={`composer-notice ${notice.ok ? 'ok' : 'error'}`}
+          role={notice.ok ? 'status' : 'alert'}
+          data-testid={notice.ok ? 'command-result' : 'command-error'}
+        >
+          <Icon name={notice.ok ? 'terminal' : 'x'} size={15} />
+          <pre>{notice.text}</pre>
+          <button className="icon-btn" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            <Icon name="x" size={14} />
+          </button>
+        </div>
+      ) : null}
+      {editing ? (
+        <div className="composer-editing" data-testid="editing-banner">
+          <Icon name="edit" size={14} />
+          <span>Editing message</span>
+          <span className="muted">Enter to save · Esc to cancel</span>
+          <button className="icon-btn" aria-label="Cancel editing" onClick={props.onEditDone}>
+            <Icon name="x" size={14} />
+          </button>
+        </div>
+      ) : null}
+      <div className={`composer-box${editing ? ' editing' : ''}`}>
+        {/* EXTENSION POINT (files issue): attach button, voice-note recorder, and the
+            drop/paste handlers for images go here, left of the text box. */}
+        <textarea
+          ref={area}
+          rows={1}
+          data-testid="composer-input"
+          value={text}
+          placeholder={room ? `Message #${room.name}` : 'Type ~create <name> or ~join <room key>'}
+          aria-label="Message"
+          spellCheck
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <button
+          className="send-btn"
+          aria-label={editing ? 'Save edit' : 'Send'}
+          data-testid="send-button"
+          disabled={!text.trim() || busy}
+          onClick={() => void submit()}
+        >
+          <Icon name={editing ? 'check' : 'send'} size={17} />
+        </button>
+      </div>
+      <div className="composer-hint muted">
+        {current ? (
+          <span>
+            <span className="mono">
+              ~{current.name} {current.args}
+            </span>{' '}
+            — {current.about}
+          </span>
+        ) : (
+          <span>
+            <kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>~</kbd>{' '}
+            commands · <kbd>↑</kbd> edit last
+          </span>
+        )}
+      </div>
+    </div>
+  )
+}

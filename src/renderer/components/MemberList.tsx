@@ -1,0 +1,56 @@
+import type { ReactElement } from 'react'
+import { fingerprint } from '../../shared/roomkey'
+import type { Member } from '../../shared/types'
+import { useAppState } from '../store/hooks'
+import { Avatar } from './Avatar'
+
+const EMPTY: Member[] = []
+
+// Names are chosen freely, so two members may share one: the key fingerprint beside
+// each name tells them apart.
+export function MemberList({ room }: { room: string }): ReactElement {
+  const members = useAppState((s) => s.members[room] ?? EMPTY)
+  const sorted = [...members].sort(
+    (a, b) =>
+      Number(b.own) - Number(a.own) ||
+      Number(b.online) - Number(a.online) ||
+      a.name.localeCompare(b.name),
+  )
+  const online = members.filter((m) => m.online || m.own).length
+  return (
+    <aside className="members" data-testid="member-list" aria-label="Members">
+      <header className="members-header">
+        <h2>Members</h2>
+        <span className="muted">
+          {online} of {members.length} online
+        </span>
+      </header>
+      <ul>
+        {sorted.map((m) => (
+          <li
+            key={m.key}
+            className={`member${m.online || m.own ? '' : ' away'}`}
+            data-testid="member"
+          >
+            <Avatar
+              name={m.name}
+              memberKey={m.key}
+              avatar={m.avatar}
+              size={32}
+              online={m.online || m.own}
+            />
+            <div className="member-text">
+              <span className="member-name" data-testid="member-name">
+                {m.name}
+                {m.own ? <span className="tag">you</span> : null}
+              </span>
+              <span className="member-key mono" title={m.key} data-testid="member-fingerprint">
+                {fingerprint(m.key)}
+              </span>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  )
+}

@@ -1,0 +1,216 @@
+import { memo, useState, type MouseEvent, type ReactElement } from 'react'
+import { fingerprint } from '../../shared/roomkey'
+import type { TimelineEntry } from '../../shared/types'
+import { copyText } from '../clipboard'
+import { dayLabel, formatFull, formatTime } from '../format'
+import { safeLink } from '../links'
+import { isEmojiOnly, renderMarkdown } from '../markdown'
+import { Avatar } from './Avatar'
+import { FileCard } from './FileCard'
+import { Icon } from './icons'
+
+export interface RowActions {
+  edit(entry: TimelineEntry): void
+  remove(entry: TimelineEntry): Promise<void>
+  openLink(url: string): void
+}
+
+interface Props {
+  entry: TimelineEntry
+  /** First of a run by one author: shows avatar, name and time. */
+  head: boolean
+  /** First entry of a calendar day: a day separator goes above it. */
+  day: boolean
+  /** Set on the first unread entry: the "N new messages" line goes above it. */
+  newCount: number | null
+  editing: boolean
+  actions: RowActions
+}
+
+// One timeline entry. Memoised: rows re-render only when their entry or grouping
+// changes, never because the list scrolled.
+export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
+  const { entry, head, editing, actions } = props
+  const [confirming, setConfirming] = useState(false)
+  // The toolbar exists only for the row under the pointer or focus: rendering it on
+  // every row would multiply the DOM of a long timeline.
+  const [active, setActive] = useState(false)
+  const editable = entry.own && !entry.deleted && entry.kind === 'text'
+
+  const onBodyClick = (ev: MouseEvent<HTMLDivElement>) => {
+    const anchor = (ev.target as Element).closest('a')
+    if (!anchor) return
+    ev.preventDefault()
+    const href = anchor.getAttribute('href') ?? ''
+    if (safeLink(href)) actions.openLink(href)
+  }
+
+  return (
+    <div className="row-stack">
+      {props.day ? (
+        <div className="day-divider" role="separator" data-testid="day-divider">
+          <span>{dayLabel(entry.time)}</span>
+        </div>
+      ) : null}
+      {props.newCount !== null ? (
+        <div className="new-divider" role="separator" data-testid="new-messages-divider">
+          <span>{props.newCount === 1 ? '1 new message' : `${props.newCount} new messages`}</span>
+        </div>
+      ) : null}
+      <article
+        className={`message${head ? ' head' : ''}${entry.own ? ' own' : ''}${editing ? ' editing' : ''}${entry.deleted ? ' deleted' : ''}`}
+        data-testid="message"
+        data-id={entry.id}
+        data-own={entry.own ? 'true' : 'false'}
+        onMouseEnter={() => setActive(true)}
+        onMouseLeave={() => setActive(false)}
+        onFocus={() => setActive(true)}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setActive(false)
+        }}
+      >
+        <div className="message-gutter">
+          {head ? (
+            <Avatar name={entry.authorName} memberKey={entry.author} size={36} />
+          ) : (
+            <time
+              className="gutter-time"
+              dateTime={new Date(entry.time).toISOString()}
+              title={formatFull(entry.time)}
+            >
+              {formatTime(entry.time)}
+            </time>
+          )}
+        </div>
+        <div className="message-main">
+          {head ? (
+            <div className="message-meta">
+              <span className="author" data-testid="message-author">
+                {entry.authorName}
+              </span>
+              <span className="author-key mono" title={entry.author}>
+                {fingerprint(entry.author)}
+              </span>
+              <time dateTime={new Date(entry.time).toISOString()} title={formatFull(entry.time)}>
+                {formatTime(entry.time)}
+              </time>
+            </div>
+          ) : null}
+          <MessageBody entry={entry} onClick={onBodyClick} />
+          {entry.own && entry.delivery && !entry.deleted ? <Delivery entry={entry} /> : null}
+        </div>
+        {!entry.deleted && (active || confirming) ? (
+          <div
+            className={`message-actions${confirming ? ' confirming' : ''}`}
+            role="toolbar"
+            aria-label="Message actions"
+          >
+            {confirming ? (
+              <>
+                <span className="confirm-text">Delete for everyone?</span>
+                <button
+                  className="btn danger small"
+                  data-testid="confirm-delete"
+                  onClick={() => {
+                    setConfirming(false)
+                    void actions.remove(entry)
+                  }}
+                >
+                  Delete
+                </button>
+                <button className="btn ghost small" onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+              </>
+            ) : (
+              <>
+                {entry.kind === 'text' ? (
+                  <button
+                    className="icon-btn"
+                    title="Copy text"
+                    onClick={() => void copyText(entry.text)}
+                  >
+                    <Icon name="copy" size={15} />
+                  </button>
+                ) : null}
+                {editable ? (
+                  <button
+                    className="icon-btn"
+                    title="Edit"
+                    data-testid="edit-message"
+                    onClick={() => actions.edit(entry)}
+                  >
+                    <Icon name="edit" size={15} />
+                  </button>
+                ) : null}
+                {entry.own ? (
+                  <button
+                    className="icon-btn danger"
+                    title="Delete"
+                    data-testid="delete-message"
+                    onClick={() => setConfirming(true)}
+                  >
+                    <Icon name="trash" size={15} />
+                  </button>
+                ) : null}
+              </>
+            )}
+          </div>
+        ) : null}
+      </article>
+    </div>
+  )
+})
+
+function MessageBody({
+  entry,
+  onClick,
+}: {
+  entry: TimelineEntry
+  onClick: (ev: MouseEvent<HTMLDivElement>) => void
+}) {
+  if (entry.deleted) {
+    return (
+      <div className="message-body deleted-mark" data-testid="deleted-mark">
+        <Icon name="trash" size={14} /> Message deleted
+      </div>
+    )
+  }
+  if (entry.kind !== 'text') return <FileCard entry={entry} />
+  const big = isEmojiOnly(entry.text)
+  return (
+    <div className="message-body" data-testid="message-body">
+      <div
+        className={`markdown${big ? ' emoji-only' : ''}`}
+        onClick={onClick}
+        // Safe: markdown-it with html:false and escaped highlight.js output (markdown.ts).
+        dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.text) }}
+      />
+      {entry.edited ? (
+        <span className="edited-mark" data-testid="edited-mark">
+          (edited)
+        </span>
+      ) : null}
+    </div>
+  )
+}
+
+function Delivery({ entry }: { entry: TimelineEntry }) {
+  const d = entry.delivery!
+  const reached = d.state === 'reached'
+  return (
+    <span
+      className={`delivery ${d.state}`}
+      data-testid="delivery"
+      data-state={d.state}
+      title={
+        reached
+          ? `Stored by ${d.peers} other member${d.peers === 1 ? '' : 's'}`
+          : 'Saved on this device'
+      }
+    >
+      <Icon name={reached ? 'checks' : 'check'} size={13} />
+      {reached ? `reached ${d.peers}` : 'sent'}
+    </span>
+  )
+}

@@ -1,0 +1,317 @@
+import type { LinkupApi } from '../../shared/ipc'
+import type {
+  CommandResult,
+  Member,
+  Profile,
+  RoomInfo,
+  SyncProgress,
+  TimelineEntry,
+} from '../../shared/types'
+import { RoomTimeline } from './timeline'
+
+// Everything the UI knows, fed by LinkupApi replies and engine events. Plain state
+// with subscribe/getState for useSyncExternalStore; timelines live beside it, one
+// mutable RoomTimeline per room, so a busy room does not re-render the sidebar.
+
+export type ShellStatus = 'connecting' | 'open' | 'closed'
+
+/** Where the "N new messages" line sits in the open room. */
+export interface Divider {
+  room: string
+  /** The line goes before the first entry by someone else with order > after. */
+  after: string
+  /** Unread count when the line was placed (covers history not loaded yet). */
+  unread: number
+}
+
+export interface AppState {
+  ready: boolean
+  fatal: string | null
+  profile: Profile | null
+  named: boolean
+  online: boolean
+  rooms: RoomInfo[]
+  active: string | null
+  sync: Record<string, SyncProgress>
+  members: Record<string, Member[]>
+  divider: Divider | null
+  shell: ShellStatus
+}
+
+export const HISTORY_PAGE_SIZE = 200
+/** Unread counts come from the engine; a burst of arrivals asks for them once. */
+const ROOMS_REFRESH_MS = 60
+const ACTIVE_KEY = 'linkup.activeRoom'
+
+export class AppStore {
+  private state: AppState = {
+    ready: false,
+    fatal: null,
+    profile: null,
+    named: false,
+    online: false,
+    rooms: [],
+    active: null,
+    sync: {},
+    members: {},
+    divider: null,
+    shell: 'open',
+  }
+  private readonly listeners = new Set<() => void>()
+  private readonly timelines = new Map<string, RoomTimeline>()
+  private readonly unsubs: Array<() => void> = []
+  private readonly marking = new Set<string>()
+  /** Rooms with entries from others the user may not have marked read yet. */
+  private readonly unseen = new Set<string>()
+  private roomsTimer: ReturnType<typeof setTimeout> | null = null
+  /** The open room's timeline is scrolled to its newest entry. */
+  atBottom = true
+
+  constructor(readonly api: LinkupApi) {}
+
+  subscribe = (cb: () => void): (() => void) => {
+    this.listeners.add(cb)
+    return () => {
+      this.listeners.delete(cb)
+    }
+  }
+
+  getState = (): AppState => this.state
+
+  private set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch }
+    for (const cb of this.listeners) cb()
+  }
+
+  async start(): Promise<void> {
+    const { api } = this
+    this.unsubs.push(
+      api.on('entry:added', (e) => this.onEntry(e)),
+      api.on('entry:updated', (e) => {
+        this.timelines.get(e.room)?.update(e)
+        if (e.deleted && !e.own) this.refreshRoomsSoon()
+      }),
+      api.on('room:joined', (r) => this.upsertRoom(r)),
+      api.on('room:updated', (r) => this.upsertRoom(r)),
+      api.on('room:left', ({ key }) => this.removeRoom(key)),
+      api.on('peer:connected', (p) => this.onPeers(p.room)),
+      api.on('peer:left', (p) => this.onPeers(p.room)),
+      api.on('sync:progress', (s) => this.set({ sync: { ...this.state.sync, [s.room]: s } })),
+      api.on('profile:updated', (p) => this.onProfile(p)),
+      api.on('network:updated', ({ online }) => this.set({ online })),
+    )
+    await this.refresh()
+  }
+
+  stop(): void {
+    for (const u of this.unsubs.splice(0)) u()
+    if (this.roomsTimer) clearTimeout(this.roomsTimer)
+  }
+
+  /** Loads (or reloads after a lost shell connection) everything from the engine. */
+  async refresh(): Promise<void> {
+    try {
+      const info = await this.api.appInfo()
+      const saved = sessionStorage.getItem(ACTIVE_KEY)
+      const keep = this.state.active ?? saved
+      const active = info.rooms.some((r) => r.key === keep) ? keep : (info.rooms[0]?.key ?? null)
+      // Timelines may have missed events while the connection was down.
+      this.timelines.clear()
+      this.set({
+        ready: true,
+        fatal: null,
+        profile: info.profile,
+        named: info.named,
+        online: info.online,
+        rooms: info.rooms,
+      })
+      if (active) this.selectRoom(active)
+    } catch (err) {
+      if (!this.state.ready) this.set({ fatal: message(err) })
+    }
+  }
+
+  setShell(shell: ShellStatus): void {
+    const was = this.state.shell
+    this.set({ shell })
+    if (shell === 'open' && was === 'closed') void this.refresh()
+  }
+
+  room(key: string | null): RoomInfo | undefined {
+    return this.state.rooms.find((r) => r.key === key)
+  }
+
+  timeline(room: string): RoomTimeline {
+    let t = this.timelines.get(room)
+    if (!t) this.timelines.set(room, (t = new RoomTimeline()))
+    return t
+  }
+
+  selectRoom(key: string): void {
+    const room = this.room(key)
+    if (!room) return
+    sessionStorage.setItem(ACTIVE_KEY, key)
+    const divider =
+      room.unread > 0 ? { room: key, after: room.readMark, unread: room.unread } : null
+    this.atBottom = true
+    this.set({ active: key, divider })
+    const t = this.timeline(key)
+    if (!t.loaded && !t.loading) void this.loadOlder(key)
+    void this.refreshMembers(key)
+  }
+
+  async loadOlder(room: string): Promise<void> {
+    const t = this.timeline(room)
+    if (t.loading || (t.loaded && !t.hasMore)) return
+    t.setLoading(true)
+    try {
+      const before = t.loaded ? t.oldestOrder : undefined
+      const page = await this.api.loadHistory({ room, before, limit: HISTORY_PAGE_SIZE })
+      t.prepend(page, HISTORY_PAGE_SIZE)
+    } catch (err) {
+      console.error('history:load failed', err)
+    } finally {
+      t.setLoading(false)
+    }
+  }
+
+  async refreshMembers(room: string): Promise<void> {
+    try {
+      const members = await this.api.members({ room })
+      this.set({ members: { ...this.state.members, [room]: members } })
+    } catch {
+      // Left the room meanwhile.
+    }
+  }
+
+  async setName(name: string): Promise<void> {
+    const profile = await this.api.setProfile({ name })
+    this.set({ profile, named: true })
+  }
+
+  async createRoom(name: string): Promise<void> {
+    const room = await this.api.createRoom({ name })
+    this.upsertRoom(room)
+    this.selectRoom(room.key)
+  }
+
+  async joinRoom(key: string, name?: string): Promise<void> {
+    const room = await this.api.joinRoom({ key, name: name || undefined })
+    this.upsertRoom(room)
+    this.selectRoom(room.key)
+  }
+
+  async leaveRoom(key: string): Promise<void> {
+    await this.api.leaveRoom({ room: key })
+    this.removeRoom(key)
+  }
+
+  async send(room: string, text: string): Promise<void> {
+    const entry = await this.api.sendMessage({ room, text })
+    this.timeline(room).add(entry)
+    // Answering the room is reading it: the line has done its job.
+    if (this.state.divider?.room === room) this.set({ divider: null })
+  }
+
+  async edit(room: string, id: string, text: string): Promise<void> {
+    this.timeline(room).update(await this.api.editMessage({ room, id, text }))
+  }
+
+  async remove(room: string, id: string): Promise<void> {
+    this.timeline(room).update(await this.api.deleteMessage({ room, id }))
+  }
+
+  async runCommand(input: string): Promise<CommandResult> {
+    const result = await this.api.runCommand({ room: this.state.active ?? undefined, input })
+    if (result.ok) {
+      // A command may have created, joined, left or renamed anything.
+      const info = await this.api.appInfo()
+      this.set({ rooms: info.rooms, profile: info.profile, named: info.named, online: info.online })
+      if (result.room) this.selectRoom(result.room)
+      else if (this.state.active && !this.room(this.state.active)) this.pickFallbackRoom()
+    }
+    return result
+  }
+
+  /** The user is looking at the newest entries of the open room. */
+  noteSeen(room: string): void {
+    const info = this.room(room)
+    if (!info || (info.unread === 0 && !this.unseen.has(room)) || this.marking.has(room)) return
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return
+    this.marking.add(room)
+    this.unseen.delete(room)
+    this.api
+      .markRead({ room })
+      .then((r) => this.upsertRoom(r))
+      .catch(() => {})
+      .finally(() => this.marking.delete(room))
+  }
+
+  private onEntry(entry: TimelineEntry): void {
+    // Added even before the first page is in: the page merges with it (RoomTimeline.prepend).
+    const t = this.timeline(entry.room)
+    const previous = t.entries[t.entries.length - 1]
+    const isNew = t.add(entry)
+    if (!isNew || entry.own) return
+    this.unseen.add(entry.room)
+    this.refreshRoomsSoon()
+    if (entry.room !== this.state.active || !t.loaded) return
+    const away = !this.atBottom || document.visibilityState === 'hidden'
+    if (away && !this.state.divider && previous && previous.order < entry.order) {
+      this.set({ divider: { room: entry.room, after: previous.order, unread: 1 } })
+    } else if (!away) this.noteSeen(entry.room)
+  }
+
+  private refreshRoomsSoon(): void {
+    if (this.roomsTimer) return
+    this.roomsTimer = setTimeout(async () => {
+      this.roomsTimer = null
+      try {
+        const fresh = await this.api.listRooms()
+        const byKey = new Map(fresh.map((r) => [r.key, r]))
+        this.set({ rooms: this.state.rooms.map((r) => byKey.get(r.key) ?? r) })
+      } catch {
+        // The next arrival asks again.
+      }
+    }, ROOMS_REFRESH_MS)
+  }
+
+  private onPeers(room: string): void {
+    if (this.state.members[room]) void this.refreshMembers(room)
+  }
+
+  private onProfile(profile: Profile): void {
+    if (profile.key === this.state.profile?.key) this.set({ profile })
+    // Someone's new name shows in every member list they are in.
+    for (const room of Object.keys(this.state.members)) void this.refreshMembers(room)
+  }
+
+  private upsertRoom(room: RoomInfo): void {
+    const rooms = this.state.rooms
+    const i = rooms.findIndex((r) => r.key === room.key)
+    const old = rooms[i]
+    const next = i < 0 ? [...rooms, room] : rooms.map((r, j) => (j === i ? room : r))
+    this.set({ rooms: next })
+    if (old && room.clearedMark !== old.clearedMark)
+      this.timelines.get(room.key)?.clearUpTo(room.clearedMark)
+  }
+
+  private removeRoom(key: string): void {
+    if (!this.room(key)) return
+    this.timelines.delete(key)
+    this.set({ rooms: this.state.rooms.filter((r) => r.key !== key) })
+    if (this.state.active === key) this.pickFallbackRoom()
+  }
+
+  private pickFallbackRoom(): void {
+    const next = this.state.rooms[0]?.key ?? null
+    if (next) this.selectRoom(next)
+    else this.set({ active: null, divider: null })
+  }
+}
+
+export function message(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  // Electron prefixes rejected invoke() errors with the channel; people need the reason.
+  return text.replace(/^Error invoking remote method '[^']+': (Error: )?/u, '')
+}

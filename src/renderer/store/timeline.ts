@@ -1,0 +1,120 @@
+import type { TimelineEntry } from '../../shared/types'
+
+// The loaded part of one room's timeline, sorted by `order` (the order every peer
+// agrees on). It is mutated in place and bumps `version`, because copying a
+// 100,000-entry array for each arriving message would cost more than drawing it.
+// Pages of history are prepended as the user scrolls up.
+
+export class RoomTimeline {
+  readonly entries: TimelineEntry[] = []
+  version = 0
+  /** More history exists before the first loaded entry. */
+  hasMore = true
+  loading = false
+  /** The initial page has arrived. */
+  loaded = false
+  private readonly ids = new Set<string>()
+  private readonly listeners = new Set<() => void>()
+
+  subscribe = (cb: () => void): (() => void) => {
+    this.listeners.add(cb)
+    return () => {
+      this.listeners.delete(cb)
+    }
+  }
+
+  getVersion = (): number => this.version
+
+  /** Inserts or replaces one entry; returns true when it was new. */
+  add(entry: TimelineEntry): boolean {
+    if (this.ids.has(entry.id)) {
+      this.update(entry)
+      return false
+    }
+    const list = this.entries
+    const last = list[list.length - 1]
+    if (!last || last.order < entry.order) list.push(entry)
+    else list.splice(this.lowerBound(entry.order), 0, entry)
+    this.ids.add(entry.id)
+    this.changed()
+    return true
+  }
+
+  /** Replaces an entry already loaded (edit, delete, delivery state). */
+  update(entry: TimelineEntry): void {
+    const i = this.indexOf(entry)
+    if (i < 0) return
+    this.entries[i] = entry
+    this.changed()
+  }
+
+  /** Merges a page of older history (ascending), as returned by history:load. */
+  prepend(page: TimelineEntry[], pageLimit: number): void {
+    const fresh = page.filter((e) => !this.ids.has(e.id))
+    for (const e of fresh) this.ids.add(e.id)
+    const first = this.entries[0]
+    if (!first || fresh.every((e) => e.order < first.order)) this.entries.unshift(...fresh)
+    else {
+      // A live entry raced the page: merge, keeping the order.
+      this.entries.push(...fresh)
+      this.entries.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    }
+    this.hasMore = page.length >= pageLimit
+    this.loaded = true
+    this.changed()
+  }
+
+  /** Drops everything at or before `mark` (after ~clear). */
+  clearUpTo(mark: string): void {
+    if (!mark) return
+    const cut = this.upperBound(mark)
+    if (cut === 0) return
+    for (const e of this.entries.splice(0, cut)) this.ids.delete(e.id)
+    this.hasMore = false
+    this.changed()
+  }
+
+  setLoading(loading: boolean): void {
+    this.loading = loading
+    this.changed()
+  }
+
+  get oldestOrder(): string | undefined {
+    return this.entries[0]?.order
+  }
+
+  /** Index of the first entry with order > mark. */
+  upperBound(mark: string): number {
+    let lo = 0
+    let hi = this.entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.entries[mid].order <= mark) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  private lowerBound(order: string): number {
+    let lo = 0
+    let hi = this.entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.entries[mid].order < order) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  private indexOf(entry: TimelineEntry): number {
+    const i = this.lowerBound(entry.order)
+    if (this.entries[i]?.id === entry.id) return i
+    // Orders are unique, so this is only a safety net.
+    return this.entries.findIndex((e) => e.id === entry.id)
+  }
+
+  private changed(): void {
+    this.version++
+    for (const cb of this.listeners) cb()
+  }
+}

@@ -1,0 +1,56 @@
+import { expect, test } from './fixtures'
+
+// The timeline is virtualized: a long room keeps a small DOM, starts at the newest
+// message, and loads older pages as you scroll up without moving what you read.
+
+const SEEDED = 3000
+
+test('a long room stays small in the DOM and loads history while scrolling up', async ({
+  alice,
+}) => {
+  await alice.onboard('Alice')
+  const room = await alice.createRoom('archive')
+  for (let start = 0; start < SEEDED; start += 500) {
+    const batch = Array.from({ length: 500 }, (_, i) =>
+      alice.node.send(room, `message ${start + i}`),
+    )
+    await Promise.all(batch)
+  }
+  // Start from the engine's history, as after a restart.
+  await alice.page.reload()
+  const last = alice.message(`message ${SEEDED - 1}`)
+  await expect(last).toBeVisible()
+  await expect(alice.page.getByTestId('timeline-start')).toHaveCount(0)
+
+  const counts = await alice.page.evaluate(() => ({
+    rows: document.querySelectorAll('[data-testid="message"]').length,
+    nodes: document.querySelectorAll('*').length,
+  }))
+  expect(counts.rows).toBeLessThan(60)
+  expect(counts.nodes).toBeLessThan(800)
+
+  // Scroll to the top a few times: each time a page of older messages comes in above
+  // and the message you were reading stays in view.
+  const timeline = alice.page.getByTestId('timeline')
+  const topVisible = () =>
+    timeline.evaluate(async (el) => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+      const top = el.getBoundingClientRect().top
+      const rows = [...el.querySelectorAll('[data-testid="message"]')]
+      const row = rows.find((r) => r.getBoundingClientRect().top >= top)
+      return Number(row?.textContent?.match(/message (\d+)/)?.[1])
+    })
+  let reading = Infinity
+  for (let round = 0; round < 3; round++) {
+    // Just below the point that loads more, to see what sits at the top...
+    await timeline.evaluate((el) => (el.scrollTop = 700))
+    reading = await topVisible()
+    // ...then a little further up, into the zone that loads the page before it.
+    await timeline.evaluate((el) => (el.scrollTop = 550))
+    await expect.poll(() => timeline.evaluate((el) => el.scrollTop)).toBeGreaterThan(2000)
+    await expect(alice.message(new RegExp(`^\\s*message ${reading}\\s*$`))).toBeInViewport()
+  }
+  expect(reading).toBeLessThan(SEEDED - 400)
+  const after = await alice.page.evaluate(() => document.querySelectorAll('*').length)
+  expect(after).toBeLessThan(800)
+})
