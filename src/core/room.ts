@@ -13,6 +13,7 @@ import { Delivery } from './delivery'
 import { Discovery } from './discovery'
 
 const NEWEST_FIRST_BLOCKS = 64
+const SYNC_REPORT_MS = 100
 
 export interface RoomContext {
   store: any
@@ -50,6 +51,7 @@ export class Room extends EventEmitter {
   private readonly following = new Set<string>()
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
+  private syncTimer: NodeJS.Timeout | null = null
   private readonly tailRequested = new WeakMap<any, number>()
   private readonly cores: any[] = []
   private closed = false
@@ -204,6 +206,15 @@ export class Room extends EventEmitter {
     if (start < length) core.download({ start, end: length })
   }
 
+  /** Sync progress at most every SYNC_REPORT_MS: catch-up must not flood the shells. */
+  private reportSync(): void {
+    if (this.syncTimer || this.closed) return
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = null
+      if (!this.closed) this.emit('sync', this.timeline.progress())
+    }, SYNC_REPORT_MS)
+  }
+
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */
   private scheduleUpdate(key: string): void {
     this.dirty.add(key)
@@ -213,7 +224,7 @@ export class Room extends EventEmitter {
       while (this.dirty.has(key) && !this.closed) {
         this.dirty.delete(key)
         await this.timeline.update(key).catch(() => {})
-        this.emit('sync', this.timeline.progress())
+        this.reportSync()
       }
       this.running.delete(key)
     }
@@ -299,6 +310,7 @@ export class Room extends EventEmitter {
     await this.writer?.close()
     this.closed = true
     this.discovery?.destroy()
+    if (this.syncTimer) clearTimeout(this.syncTimer)
     for (const ch of this.channels.values()) ch.close()
     this.channels.clear()
     await this.ctx.swarm.leave(this.topic).catch(() => {})

@@ -132,9 +132,12 @@ export class Timeline extends EventEmitter {
       const w = this.writers.get(key)
       if (!w) return
       if (w.arrived.length) {
-        const seqs = w.arrived.splice(0).filter((seq) => w.holes.has(seq))
+        // A block can be reported more than once; each hole is filled exactly once.
+        const seqs = [...new Set(w.arrived.splice(0))].filter((seq) => w.holes.has(seq))
         const blocks = await readLocalBlocksAt(w.core, seqs)
-        seqs.forEach((seq, b) => this.placeBlock(w, seq, blocks[b]))
+        seqs.forEach(
+          (seq, b) => blocks[b] && w.holes.has(seq) && this.placeBlock(w, seq, blocks[b]),
+        )
       }
       while (w.high < w.core.length) {
         const start = w.high
@@ -221,6 +224,8 @@ export class Timeline extends EventEmitter {
         this.applyProfile(w, entry)
       } else {
         const item = this.toItem(w, seq, i, entry)
+        // Never twice, whatever path read the block again.
+        if (this.byId.has(item.id)) continue
         this.byId.set(item.id, item)
         this.applyOverlay(item)
         items.push(item)
