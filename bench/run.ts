@@ -1,0 +1,114 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chartSvg } from './lib/chart'
+import { updateDocs } from './lib/docs'
+import { machine } from './lib/machine'
+import type { Result } from './lib/result'
+import { textTable } from './lib/table'
+import { spawnWorker } from './lib/worker'
+
+// The benchmark runner: `npm run bench [-- --quick] [-- --only latency,files] [-- --prof]`.
+// Each benchmark runs in a fresh child process, one after another (the machine has two
+// cores; two benchmarks at once would measure each other). Writes
+// bench/results/latest.json and latest.svg; a full run of everything also refreshes
+// docs/bench-latest.svg and the table in docs/BENCHMARKS.md.
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const ROOT = path.dirname(HERE)
+const BENCHMARKS = [
+  'latency',
+  'throughput',
+  'files',
+  'catchup',
+  'join',
+  'scale',
+  'startup',
+  'renderer',
+]
+/** A benchmark that runs longer than this is stopped and reported as failed. */
+const LIMIT_MS = { full: 300_000, quick: 40_000 }
+
+function parseArgs(argv: string[]) {
+  const quick = argv.includes('--quick')
+  const prof = argv.includes('--prof')
+  const at = argv.indexOf('--only')
+  const only = at >= 0 ? (argv[at + 1] ?? '').split(',').filter(Boolean) : null
+  const unknown = (only ?? []).filter((name) => !BENCHMARKS.includes(name))
+  if (unknown.length) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; have ${BENCHMARKS.join(', ')}`)
+    process.exit(2)
+  }
+  return { quick, prof, only }
+}
+
+async function runOne(name: string, quick: boolean, prof: boolean): Promise<Result[]> {
+  const profDir = path.join(HERE, 'results', 'prof')
+  const worker = spawnWorker(path.join(HERE, 'lib', 'bench-child.ts'), {
+    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    callTimeoutMs: quick ? LIMIT_MS.quick : LIMIT_MS.full,
+  })
+  try {
+    return await worker.call<Result[]>('run', path.join(HERE, `${name}.ts`), quick)
+  } catch (err: any) {
+    console.error(`  [${name}] failed: ${err.message}`)
+    const first = String(err.message).split('\n')[0]
+    return [
+      {
+        name,
+        value: null,
+        unit: '',
+        baseline: null,
+        baseline_value: null,
+        ratio: null,
+        target: null,
+        pass: false,
+        note: `failed: ${first}`,
+      },
+    ]
+  } finally {
+    await worker.close()
+  }
+}
+
+async function main(): Promise<void> {
+  const { quick, prof, only } = parseArgs(process.argv.slice(2))
+  const selected = only ?? BENCHMARKS
+  const started = performance.now()
+  const results: Result[] = []
+  for (const name of selected) {
+    const t0 = performance.now()
+    const load = os.loadavg()[0].toFixed(2)
+    console.error(`${name}${quick ? ' (quick)' : ''}… (load average ${load})`)
+    results.push(...(await runOne(name, quick, prof)))
+    console.error(`  [${name}] ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  const command = `npm run bench${quick || only ? ' --' : ''}${quick ? ' --quick' : ''}${only ? ` --only ${only.join(',')}` : ''}`
+  const report = {
+    machine: machine(),
+    command,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    results,
+  }
+  await fs.mkdir(path.join(HERE, 'results'), { recursive: true })
+  await fs.writeFile(
+    path.join(HERE, 'results', 'latest.json'),
+    JSON.stringify(report, null, 2) + '\n',
+  )
+  const svg = chartSvg(report)
+  await fs.writeFile(path.join(HERE, 'results', 'latest.svg'), svg)
+  if (!quick && !only) {
+    await fs.writeFile(path.join(ROOT, 'docs', 'bench-latest.svg'), svg)
+    await updateDocs(path.join(ROOT, 'docs', 'BENCHMARKS.md'), report)
+  }
+  console.log(textTable(results))
+  console.log(
+    `\n${report.seconds} s on ${report.machine.cpu} (${report.machine.cores} cores), node ${report.machine.node}`,
+  )
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
