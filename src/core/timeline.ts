@@ -23,8 +23,10 @@ export interface Writer {
   own: boolean
   name: string
   avatar: FileRef | null
-  /** h of the profile entry `name`/`avatar` came from: a newer one wins. */
+  /** h of the profile entry `avatar` came from: a newer one wins. */
   profileH: number
+  /** Seq of the block whose header gave `name`. */
+  nameSeq: number
   /** Blocks [low, high) are read; blocks below low are not. */
   low: number
   high: number
@@ -78,6 +80,7 @@ export class Timeline extends EventEmitter {
         name,
         avatar: null,
         profileH: -1,
+        nameSeq: -1,
         low: top,
         high: top,
         pending: [],
@@ -97,7 +100,10 @@ export class Timeline extends EventEmitter {
     const block = await w.core.get(seq, { wait: false }).catch(() => null)
     if (!block) return
     const decoded = decodeBlock(block)
-    if (decoded.name && !w.name) w.name = decoded.name
+    if (decoded.name && seq >= w.nameSeq) {
+      w.name = decoded.name
+      w.nameSeq = seq
+    }
     if (decoded.profileSeq >= 0 && decoded.profileSeq <= seq) {
       const profileBlock = await w.core.get(decoded.profileSeq, { wait: false }).catch(() => null)
       if (profileBlock) {
@@ -215,6 +221,14 @@ export class Timeline extends EventEmitter {
     if (!block) return []
     const decoded = decodeBlock(block)
     this.stats.invalidEntries += decoded.invalid
+    // Every block carries its writer's name; the newest block read says it now.
+    if (decoded.name && seq >= w.nameSeq) {
+      w.nameSeq = seq
+      if (decoded.name !== w.name) {
+        w.name = decoded.name
+        this.emit('profile', w)
+      }
+    }
     const items: TimelineEntry[] = []
     for (const { i, entry } of decoded.entries) {
       this.clock.observe(entry.h)
@@ -292,7 +306,6 @@ export class Timeline extends EventEmitter {
   private applyProfile(w: Writer, entry: Entry): void {
     if (entry.t !== 'profile' || entry.h <= w.profileH) return
     w.profileH = entry.h
-    w.name = entry.name
     w.avatar = entry.avatar
     this.emit('profile', w)
   }
