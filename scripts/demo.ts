@@ -13,10 +13,15 @@ import { startBot, type Bot } from '../bot/bot'
 import { createClient, type LinkupClient } from '../bot/client'
 import { createLogger } from '../bot/log'
 import { LinkupNode } from '../src/core/node'
+import { startWebShell } from '../src/web/server'
 import { inviteLink } from '../src/shared/roomkey'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer')
+// LINKUP_DEMO_SHELL=web picks the browser shell even where Electron exists;
+// LINKUP_DEMO_RENDERER serves another built renderer (the demo's test uses a stub).
+const RENDERER_DIR = path.resolve(
+  process.env.LINKUP_DEMO_RENDERER || path.join(ROOT, 'dist', 'renderer'),
+)
 const ELECTRON_MAIN = path.join(ROOT, 'dist', 'main', 'main.cjs')
 const HOST = '127.0.0.1'
 const STOP_TIMEOUT_MS = 10_000
@@ -29,6 +34,7 @@ let stopping = false
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'linkup-demo-'))
   stops.push({ what: 'temp folder', stop: () => fs.rmSync(tmp, { recursive: true, force: true }) })
+  log.info(`demo data in ${tmp} (removed on exit)`)
 
   const testnet = await createTestnet(3, { host: HOST })
   stops.push({ what: 'private DHT', stop: () => testnet.destroy() })
@@ -53,7 +59,9 @@ async function main(): Promise<void> {
   log.info(`demo room ${inviteLink(room.key)}`)
 
   const appStorage = path.join(tmp, 'app')
-  const electron = electronBinary()
+  const electron = process.env.LINKUP_DEMO_SHELL === 'web' ? null : electronBinary()
+  if (!electron && process.env.LINKUP_DEMO_SHELL !== 'web')
+    log.info('no Electron binary on this machine: using the browser shell')
   if (electron) await startElectron(electron, appStorage, room.key, bootstrap)
   else await startBrowserShell(appStorage, room.key, bootstrap)
 }
@@ -131,32 +139,15 @@ async function startBrowserShell(
   await ensureRenderer()
   const node = await prepareApp(storage, room, bootstrap)
   stops.push({ what: 'app engine', stop: () => node.close() })
-  // TODO(web shell): src/web is being written; once it exports startWebShell, import it
-  // statically. Loaded by path so the demo type-checks and runs before it lands.
-  const modulePath = path.join(ROOT, 'src', 'web', 'server.ts')
-  if (!fs.existsSync(modulePath)) {
-    log.warn(
-      `the browser shell (${path.relative(ROOT, modulePath)}) is not there yet; the bot runs alone`,
-    )
-    log.info(
-      `join the demo room from another LinkUp with --bootstrap ${bootstrap.map((b) => `${b.host}:${b.port}`).join(',')}`,
-    )
-    return
-  }
-  const { startWebShell } = (await import(modulePath)) as {
-    startWebShell(opts: {
-      node: LinkupNode
-      port: number
-      rendererDir: string
-    }): Promise<{ url: string; close(): Promise<void> }>
-  }
   const shell = await startWebShell({
     node,
     port: Number(process.env.LINKUP_DEMO_PORT) || 0,
     rendererDir: RENDERER_DIR,
   })
   stops.push({ what: 'browser shell', stop: () => shell.close() })
-  log.info(`no Electron binary here: open ${shell.url} in a browser. Ctrl+C here stops everything.`)
+  log.info(
+    `LinkUp is in the browser shell: open ${shell.url} in a browser. Ctrl+C here stops everything.`,
+  )
 }
 
 async function shutdown(code: number): Promise<void> {

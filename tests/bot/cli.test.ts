@@ -110,8 +110,11 @@ test('SIGTERM closes cleanly, and a restart in the same storage picks up the roo
   await harry.send(room, '!ping')
   await harry.send(room, 'remember me')
   await harry.send(room, '!echo done')
-  // The bot answered the last command, so it holds the message before it.
   await until('the bot answered both', () => seen.filter((e) => !e.own).length === 2)
+  // Blocks may arrive newest first: wait until the bot has fetched every one of Harry's.
+  await until('the bot holds all of Harry’s messages', async () =>
+    (await harry.history(room)).filter((e) => e.own).every((e) => e.delivery?.state === 'reached'),
+  )
   const botKey = seen.find((e) => !e.own)!.author
 
   first.child.kill('SIGTERM')
