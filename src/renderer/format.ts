@@ -1,6 +1,6 @@
 // Display helpers: times, day labels, initials and the colour a member key gets.
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
 const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' })
 const dayFmt = new Intl.DateTimeFormat(undefined, {
   weekday: 'long',

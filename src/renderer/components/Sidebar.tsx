@@ -11,6 +11,10 @@ export function Sidebar(): ReactElement {
   const rooms = useAppState((s) => s.rooms)
   const active = useAppState((s) => s.active)
   const profile = useAppState((s) => s.profile)
+  // Members know you by your writer key in each room; show the one they see here.
+  const roomKey = useAppState((s) =>
+    s.active ? s.members[s.active]?.find((m) => m.own)?.key : undefined,
+  )
   const [dialog, setDialog] = useState<'create' | 'join' | null>(null)
 
   return (
@@ -55,11 +59,14 @@ export function Sidebar(): ReactElement {
         <ConnectionStatus />
         {profile ? (
           <div className="me" data-testid="me">
-            <Avatar name={profile.name} memberKey={profile.key} size={32} />
+            <Avatar name={profile.name} memberKey={roomKey ?? profile.key} size={32} />
             <div className="me-text">
               <span className="me-name">{profile.name}</span>
-              <span className="me-key mono" title={profile.key}>
-                {fingerprint(profile.key)}
+              <span
+                className="me-key mono"
+                title={roomKey ? `Your key in this room: ${roomKey}` : profile.key}
+              >
+                {fingerprint(roomKey ?? profile.key)}
               </span>
             </div>
           </div>

@@ -106,6 +106,20 @@ export function Timeline(props: {
     if (timeline.loaded) onScroll()
   }, [version, room.unread, onScroll, timeline.loaded])
 
+  // The composer grows (notices, long drafts) and the window resizes: whoever was
+  // reading the newest message keeps reading it.
+  useEffect(() => {
+    const el = scrollRef.current
+    if (!el) return
+    let height = el.clientHeight
+    const observer = new ResizeObserver(() => {
+      if (el.clientHeight !== height && store.atBottom) el.scrollTop = el.scrollHeight
+      height = el.clientHeight
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [store])
+
   useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState === 'visible' && store.atBottom) store.noteSeen(room.key)

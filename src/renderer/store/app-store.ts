@@ -38,10 +38,13 @@ export interface AppState {
   shell: ShellStatus
 }
 
-export const HISTORY_PAGE_SIZE = 200
+/** The first page paints the room fast; older pages are bigger, fewer round trips. */
+export const FIRST_PAGE_SIZE = 200
+export const OLDER_PAGE_SIZE = 500
 /** Unread counts come from the engine; a burst of arrivals asks for them once. */
 const ROOMS_REFRESH_MS = 60
 const ACTIVE_KEY = 'linkup.activeRoom'
+const MEMBER_SETTLE_MS = 500
 
 export class AppStore {
   private state: AppState = {
@@ -166,8 +169,9 @@ export class AppStore {
     t.setLoading(true)
     try {
       const before = t.loaded ? t.oldestOrder : undefined
-      const page = await this.api.loadHistory({ room, before, limit: HISTORY_PAGE_SIZE })
-      t.prepend(page, HISTORY_PAGE_SIZE)
+      const limit = t.loaded ? OLDER_PAGE_SIZE : FIRST_PAGE_SIZE
+      const page = await this.api.loadHistory({ room, before, limit })
+      t.prepend(page, limit)
     } catch (err) {
       console.error('history:load failed', err)
     } finally {
@@ -253,6 +257,8 @@ export class AppStore {
     const previous = t.entries[t.entries.length - 1]
     const isNew = t.add(entry)
     if (!isNew || entry.own) return
+    const members = this.state.members[entry.room]
+    if (members && !members.some((m) => m.key === entry.author)) void this.refreshMembers(entry.room)
     this.unseen.add(entry.room)
     this.refreshRoomsSoon()
     if (entry.room !== this.state.active || !t.loaded) return
@@ -277,7 +283,11 @@ export class AppStore {
   }
 
   private onPeers(room: string): void {
-    if (this.state.members[room]) void this.refreshMembers(room)
+    if (!this.state.members[room]) return
+    void this.refreshMembers(room)
+    // A new peer's writer core is opened just after its channel: ask again shortly so it
+    // shows up in the member list even before it says anything.
+    setTimeout(() => void this.refreshMembers(room), MEMBER_SETTLE_MS)
   }
 
   private onProfile(profile: Profile): void {
