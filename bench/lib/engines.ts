@@ -46,3 +46,9 @@ export async function connectedPair(
   await sleep(200)
   return { a, b, room }
 }
+
+/** Blocks in the node's own writer core for a room (reads engine internals; notes only). */
+export function ownBlocks(node: LinkupNode, room: string): number {
+  const r = (node as any).rooms_?.get(room)
+  return r?.timeline?.writers?.get(node.memberKey(room))?.core?.length ?? -1
+}

@@ -1,0 +1,240 @@
+import { fileURLToPath } from 'node:url'
+import Corestore from 'corestore'
+import type { LinkupNode } from '../src/core/node'
+import type { TimelineEntry } from '../src/shared/types'
+import { size, text200, type BenchContext, type Benchmark } from './lib/context'
+import { makeNode, ownBlocks, waitPeers } from './lib/engines'
+import { bareSwarm, removeTempDirs, sleep, tempDir, testnet, type Bootstrap } from './lib/net'
+import { le, result, type Result } from './lib/result'
+import { spawnWorker } from './lib/worker'
+
+// Catch-up: three writers send N messages between them while a fourth member is
+// away; then it joins, in its own process. Clocks start at its first connection:
+// when has it emitted entry:added for all N, and for the newest 50 by timeline order?
+// Written two ways: each send() awaited (one block per message, like people typing)
+// and all sends fired at once (the engine batches them into few blocks).
+// Baseline: a fresh plain hypercore reader of one core with N blocks of the same
+// JSON: the newest 50 blocks fetched first, then the whole core downloaded and read.
+
+const SELF = fileURLToPath(import.meta.url)
+const WRITERS = 3
+const NEWEST = 50
+const CONNECT_TIMEOUT_MS = 30_000
+const CATCHUP_TIMEOUT_MS = 60_000
+const READ_CHUNK = 512
+
+type Mode = 'awaited' | 'concurrent'
+
+// ---- the late reader, inside a worker process ----
+
+let reader: LinkupNode | null = null
+let plain: { store: any; swarm: any } | null = null
+
+async function linkupCatchup(bootstrap: Bootstrap, room: string, total: number, newest: string[]) {
+  reader = await makeNode(bootstrap)
+  const node = reader
+  const want = new Set(newest)
+  let count = 0
+  let connectedAt = 0
+  let newestAt = 0
+  let allAt = 0
+  let finish: () => void
+  const finished = new Promise<void>((resolve) => (finish = resolve))
+  node.on('peer:connected', () => (connectedAt ||= performance.now()))
+  node.on('entry:added', (item: TimelineEntry) => {
+    if (item.kind !== 'text') return
+    count++
+    if (want.delete(item.id) && want.size === 0) newestAt = performance.now()
+    if (count === total) {
+      allAt = performance.now()
+      finish()
+    }
+  })
+  const joinedAt = performance.now()
+  await node.joinRoom(room)
+  await Promise.race([finished, sleep(CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS)])
+  if (!connectedAt) throw new Error('the late reader never connected')
+  if (!allAt) throw new Error(`the late reader had ${count}/${total} entries when it gave up`)
+  return {
+    connectMs: connectedAt - joinedAt,
+    allMs: allAt - connectedAt,
+    newestMs: newestAt - connectedAt,
+  }
+}
+
+async function plainCatchup(bootstrap: Bootstrap, key: string) {
+  const store = new Corestore(await tempDir('linkup-bench-'))
+  const swarm = bareSwarm(bootstrap)
+  plain = { store, swarm }
+  const core = store.get({ key: Buffer.from(key, 'hex') })
+  await core.ready()
+  const connected = new Promise<number>((resolve) =>
+    swarm.on('connection', (conn: any) => {
+      store.replicate(conn)
+      resolve(performance.now())
+    }),
+  )
+  swarm.join(core.discoveryKey, { server: false, client: true })
+  const start = await connected
+  await core.update({ wait: true })
+  const tail: Promise<unknown>[] = []
+  for (let seq = Math.max(0, core.length - NEWEST); seq < core.length; seq++)
+    tail.push(core.get(seq))
+  await Promise.all(tail)
+  const newestMs = performance.now() - start
+  await core.download({ start: 0, end: core.length }).done()
+  const downloadedMs = performance.now() - start
+  for (let seq = 0; seq < core.length; seq += READ_CHUNK) {
+    const gets: Promise<Buffer>[] = []
+    for (let s = seq; s < Math.min(core.length, seq + READ_CHUNK); s++) gets.push(core.get(s))
+    for (const block of await Promise.all(gets)) JSON.parse(block.toString())
+  }
+  return { newestMs, downloadMs: downloadedMs, allMs: performance.now() - start }
+}
+
+export const worker = {
+  linkupCatchup,
+  plainCatchup,
+  async close() {
+    await reader?.close()
+    await plain?.swarm.destroy()
+    await plain?.store.close()
+    await removeTempDirs()
+  },
+}
+
+// ---- the writers and the coordinator ----
+
+async function waitCount(counts: number[], total: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (counts.some((c) => c < total)) {
+    if (performance.now() > deadline)
+      throw new Error(`writers have ${counts.join('/')} of ${total}`)
+    await sleep(20)
+  }
+}
+
+async function linkupRun(bootstrap: Bootstrap, total: number, mode: Mode, ctx: BenchContext) {
+  const writers: LinkupNode[] = []
+  try {
+    for (let w = 0; w < WRITERS; w++) writers.push(await makeNode(bootstrap))
+    const { key: room } = await writers[0].createRoom('catch-up')
+    await writers[0].swarm.flush()
+    for (const w of writers.slice(1)) await w.joinRoom(room)
+    for (const w of writers)
+      if (!(await waitPeers(w, room, WRITERS - 1, CONNECT_TIMEOUT_MS)))
+        throw new Error('writers did not mesh')
+    const counts = writers.map(() => 0)
+    writers.forEach((w, n) => w.on('entry:added', (item) => item.kind === 'text' && counts[n]++))
+    const started = performance.now()
+    const sent = await Promise.all(
+      writers.map(async (w, n) => {
+        const mine: TimelineEntry[] = []
+        if (mode === 'awaited') {
+          for (let i = n; i < total; i += WRITERS) mine.push(await w.send(room, text200(i)))
+        } else {
+          const all: Promise<TimelineEntry>[] = []
+          for (let i = n; i < total; i += WRITERS) all.push(w.send(room, text200(i)))
+          mine.push(...(await Promise.all(all)))
+        }
+        return mine
+      }),
+    )
+    const writeMs = performance.now() - started
+    await waitCount(counts, total, CATCHUP_TIMEOUT_MS)
+    const newest = sent
+      .flat()
+      .sort((a, b) => (a.order < b.order ? -1 : 1))
+      .slice(-NEWEST)
+      .map((item) => item.id)
+    const blocks = writers.reduce((sum, w) => sum + ownBlocks(w, room), 0)
+    ctx.log(
+      `${mode}: wrote ${total} in ${writeMs.toFixed(0)} ms (${blocks} blocks); late reader joins`,
+    )
+    const late = spawnWorker(SELF, {
+      callTimeoutMs: CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS + 10_000,
+    })
+    try {
+      const r = await late.call('linkupCatchup', bootstrap, room, total, newest)
+      return { ...r, writeMs }
+    } finally {
+      await late.close()
+    }
+  } finally {
+    await Promise.all(writers.map((w) => w.close()))
+  }
+}
+
+async function plainRun(bootstrap: Bootstrap, total: number) {
+  const store = new Corestore(await tempDir('linkup-bench-'))
+  const swarm = bareSwarm(bootstrap, { open: true })
+  try {
+    const core = store.get({ name: 'writer' })
+    await core.ready()
+    const blocks: Buffer[] = []
+    for (let i = 0; i < total; i++)
+      blocks.push(
+        Buffer.from(JSON.stringify({ t: 'text', h: Date.now() * 1024 + i, text: text200(i) })),
+      )
+    await core.append(blocks)
+    swarm.on('connection', (conn: any) => store.replicate(conn))
+    swarm.join(core.discoveryKey, { server: true, client: false })
+    await swarm.flush()
+    const late = spawnWorker(SELF, { callTimeoutMs: CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS })
+    try {
+      return await late.call('plainCatchup', bootstrap, core.key.toString('hex'))
+    } finally {
+      await late.close()
+    }
+  } finally {
+    await swarm.destroy()
+    await store.close()
+  }
+}
+
+async function run(ctx: BenchContext): Promise<Result[]> {
+  const total = size(ctx, 10_000, 2_000)
+  const net = await testnet()
+  try {
+    ctx.log(`plain hypercore reader, ${total} blocks`)
+    const base = await plainRun(net.bootstrap, total)
+    const rows: Result[] = []
+    for (const mode of ['awaited', 'concurrent'] as Mode[]) {
+      const r = await linkupRun(net.bootstrap, total, mode, ctx)
+      const how = mode === 'awaited' ? 'each send awaited' : 'sends fired at once'
+      const note = `${WRITERS} writers, ${how} (writing took ${(r.writeMs / 1000).toFixed(1)} s); reader in its own process, connected ${r.connectMs.toFixed(0)} ms after joinRoom`
+      rows.push(
+        result({
+          name: `catch-up ${total} msgs (${how})`,
+          value: r.allMs,
+          unit: 'ms',
+          baseline: 'plain hypercore reader, download + read',
+          baseline_value: base.allMs,
+          target: le(1000),
+          note:
+            mode === 'awaited'
+              ? `${note}; baseline download ${base.downloadMs.toFixed(0)} ms of ${base.allMs.toFixed(0)} ms`
+              : note,
+        }),
+        result({
+          name: `catch-up newest ${NEWEST} (${how})`,
+          value: r.newestMs,
+          unit: 'ms',
+          baseline: `plain hypercore reader, last ${NEWEST} blocks`,
+          baseline_value: base.newestMs,
+          target: le(300),
+        }),
+      )
+    }
+    return rows
+  } finally {
+    await net.destroy()
+    await removeTempDirs()
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'catchup',
+  title: 'Catch-up of a member who missed messages from three writers',
+  run,
+}

@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import type { LinkupNode } from '../src/core/node'
+import { size, type BenchContext, type Benchmark } from './lib/context'
+import { makeNode } from './lib/engines'
+import { bareSwarm, removeTempDirs, sleep, testnet, type Bootstrap } from './lib/net'
+import { le, result, type Result } from './lib/result'
+import { summarize } from './lib/stats'
+import { spawnWorker } from './lib/worker'
+
+// Joining. (1) A member already in a room and announced; a fresh engine (DHT
+// bootstrapped, nothing else) calls joinRoom: time to its first peer:connected. Run
+// with both engines in one process (as the tests do) and with the joiner in another
+// process (as two users are). (2) 32 engines call joinRoom on the same key at the same
+// moment: time until every one has a peer, and until every one has all 31.
+// Baselines: bare hyperswarm swarms doing the same with join(topic) / 'connection'.
+
+const SELF = fileURLToPath(import.meta.url)
+
+// ---- one joiner, possibly in a worker process ----
+
+let joiner: LinkupNode | null = null
+let swarm: any = null
+
+/** Joins and times to the first connection; `timeoutMs` when none came (censored). */
+async function linkupJoin(bootstrap: Bootstrap, room: string, timeoutMs: number): Promise<number> {
+  const node = (joiner = await makeNode(bootstrap))
+  try {
+    await node.swarm.dht.fullyBootstrapped()
+    const connected = new Promise<number>((resolve) =>
+      node.once('peer:connected', () => resolve(performance.now())),
+    )
+    const start = performance.now()
+    await node.joinRoom(room)
+    const at = await Promise.race([connected, sleep(timeoutMs).then(() => start + timeoutMs)])
+    return at - start
+  } finally {
+    await node.close()
+    joiner = null
+  }
+}
+
+async function bareJoin(
+  bootstrap: Bootstrap,
+  topicHex: string,
+  timeoutMs: number,
+): Promise<number> {
+  const s = (swarm = bareSwarm(bootstrap))
+  try {
+    await s.dht.fullyBootstrapped()
+    const connected = new Promise<number>((resolve) =>
+      s.once('connection', (conn: any) => {
+        conn.on('error', () => {})
+        resolve(performance.now())
+      }),
+    )
+    const start = performance.now()
+    s.join(Buffer.from(topicHex, 'hex'), { server: true, client: true })
+    const at = await Promise.race([connected, sleep(timeoutMs).then(() => start + timeoutMs)])
+    return at - start
+  } finally {
+    await s.destroy()
+    swarm = null
+  }
+}
+
+export const worker = {
+  linkupJoin,
+  bareJoin,
+  async close() {
+    await joiner?.close()
+    await swarm?.destroy()
+    await removeTempDirs()
+  },
+}
+
+// ---- the coordinator ----
+
+interface Trials {
+  samples: number[]
+  censored: number
+}
+
+async function joinTrials(
+  bootstrap: Bootstrap,
+  trials: number,
+  timeoutMs: number,
+  crossProcess: boolean,
+): Promise<{ linkup: Trials; bare: Trials }> {
+  const host = await makeNode(bootstrap)
+  const hostSwarm = bareSwarm(bootstrap)
+  hostSwarm.on('connection', (conn: any) => conn.on('error', () => {}))
+  const child = crossProcess ? spawnWorker(SELF, { callTimeoutMs: timeoutMs + 30_000 }) : null
+  const call = (fn: 'linkupJoin' | 'bareJoin', key: string) =>
+    child
+      ? child.call<number>(fn, bootstrap, key, timeoutMs)
+      : worker[fn](bootstrap, key, timeoutMs)
+  const linkup: Trials = { samples: [], censored: 0 }
+  const bare: Trials = { samples: [], censored: 0 }
+  try {
+    for (let t = 0; t < trials; t++) {
+      const { key } = await host.createRoom(`join ${t}`)
+      await host.swarm.flush()
+      const ms = await call('linkupJoin', key)
+      linkup.samples.push(ms)
+      if (ms >= timeoutMs) linkup.censored++
+      const topic = randomBytes(32)
+      hostSwarm.join(topic, { server: true, client: true })
+      await hostSwarm.flush()
+      const bms = await call('bareJoin', topic.toString('hex'))
+      bare.samples.push(bms)
+      if (bms >= timeoutMs) bare.censored++
+    }
+    return { linkup, bare }
+  } finally {
+    await child?.close()
+    await hostSwarm.destroy()
+    await host.close()
+  }
+}
+
+interface Crowd {
+  /** ms until every member had at least one peer / all others; null if not within the limit. */
+  anyMs: number | null
+  meshMs: number | null
+  withPeer: number
+  meshed: number
+}
+
+async function crowd(
+  count: number,
+  limitMs: number,
+  connect: (
+    i: number,
+  ) => Promise<{ peers(): number; close(): Promise<void>; onPeer(cb: () => void): void }>,
+  start: (i: number) => void,
+): Promise<Crowd> {
+  const members = await Promise.all(Array.from({ length: count }, (_, i) => connect(i)))
+  try {
+    let anyMs: number | null = null
+    let meshMs: number | null = null
+    let done: () => void
+    const finished = new Promise<void>((resolve) => (done = resolve))
+    const t0 = performance.now()
+    const check = () => {
+      const now = performance.now() - t0
+      if (anyMs === null && members.every((m) => m.peers() >= 1)) anyMs = now
+      if (meshMs === null && members.every((m) => m.peers() >= count - 1)) {
+        meshMs = now
+        done()
+      }
+    }
+    members.forEach((m) => m.onPeer(check))
+    for (let i = 0; i < count; i++) start(i)
+    await Promise.race([finished, sleep(limitMs)])
+    return {
+      anyMs,
+      meshMs,
+      withPeer: members.filter((m) => m.peers() >= 1).length,
+      meshed: members.filter((m) => m.peers() >= count - 1).length,
+    }
+  } finally {
+    await Promise.all(members.map((m) => m.close()))
+  }
+}
+
+async function linkupCrowd(bootstrap: Bootstrap, count: number, limitMs: number): Promise<Crowd> {
+  const room = randomBytes(32).toString('hex')
+  const nodes: LinkupNode[] = []
+  return crowd(
+    count,
+    limitMs,
+    async (i) => {
+      const node = (nodes[i] = await makeNode(bootstrap))
+      await node.swarm.dht.fullyBootstrapped()
+      return {
+        peers: () => (node.rooms().length ? node.peers(room).length : 0),
+        close: () => node.close(),
+        onPeer: (cb) => node.on('peer:connected', cb),
+      }
+    },
+    (i) => void nodes[i].joinRoom(room),
+  )
+}
+
+async function bareCrowd(bootstrap: Bootstrap, count: number, limitMs: number): Promise<Crowd> {
+  const topic = randomBytes(32)
+  const swarms: any[] = []
+  return crowd(
+    count,
+    limitMs,
+    async (i) => {
+      const s = (swarms[i] = bareSwarm(bootstrap))
+      await s.dht.fullyBootstrapped()
+      s.on('connection', (conn: any) => conn.on('error', () => {}))
+      return {
+        peers: () => s.connections.size,
+        close: () => s.destroy(),
+        onPeer: (cb) => s.on('connection', () => setImmediate(cb)),
+      }
+    },
+    (i) => swarms[i].join(topic, { server: true, client: true }),
+  )
+}
+
+async function run(ctx: BenchContext): Promise<Result[]> {
+  const trials = size(ctx, 15, 4)
+  const crossTrials = size(ctx, 8, 2)
+  const trialLimitMs = size(ctx, 10_000, 4_000)
+  const crowdSize = 32
+  const crowdLimitMs = size(ctx, 20_000, 10_000)
+  const net = await testnet()
+  try {
+    ctx.log(`join to first connection, one process, ${trials} trials`)
+    const one = await joinTrials(net.bootstrap, trials, trialLimitMs, false)
+    ctx.log(`join to first connection, joiner in another process, ${crossTrials} trials`)
+    const two = await joinTrials(net.bootstrap, crossTrials, trialLimitMs, true)
+    ctx.log(`${crowdSize} engines join at once`)
+    const engines = await linkupCrowd(net.bootstrap, crowdSize, crowdLimitMs)
+    ctx.log(`${crowdSize} bare swarms join at once`)
+    const bare = await bareCrowd(net.bootstrap, crowdSize, crowdLimitMs)
+
+    const trialRows = (label: string, t: { linkup: Trials; bare: Trials }) => {
+      const l = summarize(t.linkup.samples)
+      const b = summarize(t.bare.samples)
+      const censored = (x: Trials) =>
+        x.censored
+          ? `, ${x.censored} with no connection within ${trialLimitMs} ms (counted as ${trialLimitMs})`
+          : ''
+      return [
+        result({
+          name: `join → first connection p50, ${label}`,
+          value: l.p50,
+          unit: 'ms',
+          baseline: 'bare hyperswarm join',
+          baseline_value: b.p50,
+          target: le(50),
+          note: `${l.n} trials: LinkUp max ${l.max.toFixed(0)} ms${censored(t.linkup)}; bare max ${b.max.toFixed(0)} ms${censored(t.bare)}`,
+        }),
+      ]
+    }
+    const crowdNote = (c: Crowd) =>
+      `${c.withPeer}/${crowdSize} had a peer and ${c.meshed}/${crowdSize} all ${crowdSize - 1} after ${crowdLimitMs / 1000} s`
+    const missing = (ms: number | null, c: Crowd) =>
+      ms === null ? `not reached: ${crowdNote(c)}` : ''
+    return [
+      ...trialRows('1 process', one),
+      ...trialRows('2 processes', two),
+      result({
+        name: `${crowdSize} join at once: all have a peer`,
+        value: engines.anyMs,
+        unit: 'ms',
+        baseline: `${crowdSize} bare swarms join at once`,
+        baseline_value: bare.anyMs,
+        target: le(3000),
+        note:
+          [
+            missing(engines.anyMs, engines),
+            bare.anyMs === null ? `baseline ${crowdNote(bare)}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ') || undefined,
+      }),
+      result({
+        name: `${crowdSize} join at once: full mesh`,
+        value: engines.meshMs,
+        unit: 'ms',
+        baseline: `${crowdSize} bare swarms join at once`,
+        baseline_value: bare.meshMs,
+        target: le(10_000),
+        note:
+          [
+            missing(engines.meshMs, engines),
+            bare.meshMs === null ? `baseline ${crowdNote(bare)}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ') || undefined,
+      }),
+    ]
+  } finally {
+    await net.destroy()
+    await removeTempDirs()
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'join',
+  title: 'Room join to first connection, and 32 engines joining one room at once',
+  run,
+}

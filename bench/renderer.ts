@@ -1,0 +1,204 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import type { LinkupNode } from '../src/core/node'
+import { size, type BenchContext, type Benchmark } from './lib/context'
+import { connectedPair } from './lib/engines'
+import { removeTempDirs, sleep, testnet } from './lib/net'
+import { installProbe, type ProbeState } from './lib/page-probe'
+import { le, result, type Result } from './lib/result'
+import { summarize } from './lib/stats'
+
+// The renderer in Chromium through the browser shell, watched by an injected probe
+// (lib/page-probe.ts) so the measured code is exactly what users run.
+//   first paint: a room holding N messages; from the history:load reply arriving in the
+//     page to the end of the first frame that shows message rows
+//   DOM nodes: elements in the document once that room is shown
+//   new message render: an entry:added frame arriving to its row in the DOM
+//   send to visible: Enter in one page's composer to the row painted in the other page
+// No baseline exists for a renderer; the rows have none.
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+const BUILD = path.join(ROOT, '.tmp', 'bench-renderer')
+const CHROMIUM = process.env.LINKUP_CHROMIUM ?? '/usr/bin/chromium'
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+]
+const WAIT_MS = 15_000
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds the renderer into .tmp (never touching dist/) when its sources are newer. */
+function ensureBuild(ctx: BenchContext): void {
+  const index = path.join(BUILD, 'index.html')
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'src', 'renderer')),
+    newestMtime(path.join(ROOT, 'src', 'shared')),
+  )
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs > sources) return
+  ctx.log('building the renderer into .tmp/bench-renderer')
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
+  const out = spawnSync(
+    process.execPath,
+    [vite, 'build', '--outDir', BUILD, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  )
+  if (out.status !== 0) throw new Error(`vite build failed: ${out.stderr || out.stdout}`)
+}
+
+async function probe(page: Page): Promise<ProbeState> {
+  return page.evaluate(() => (window as any).__probe as ProbeState)
+}
+
+async function waitProbe(
+  page: Page,
+  what: string,
+  check: (p: ProbeState) => boolean,
+): Promise<ProbeState> {
+  const deadline = performance.now() + WAIT_MS
+  for (;;) {
+    const state = await probe(page)
+    if (check(state)) return state
+    if (performance.now() > deadline) throw new Error(`page: no ${what} within ${WAIT_MS} ms`)
+    await sleep(10)
+  }
+}
+
+async function openPage(browser: Browser, node: LinkupNode) {
+  const { startWebShell } = await import('../src/web/server')
+  const shell = await startWebShell({ node: node as any, rendererDir: BUILD })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const page = await context.newPage()
+  // tsx keeps function names with a __name helper the page does not have.
+  await page.addInitScript({ content: `var __name = (f) => f;(${installProbe.toString()})()` })
+  await page.goto(shell.url)
+  return { page, close: async () => (await context.close(), await shell.close()) }
+}
+
+const expectText = (page: Page, text: string) =>
+  page.evaluate((t) => (window as any).__probe.waiting.push(t), text)
+
+async function run(ctx: BenchContext): Promise<Result[]> {
+  if (!fs.existsSync(path.join(ROOT, 'src', 'web', 'server.ts')))
+    throw new Error('src/web/server.ts is missing')
+  ensureBuild(ctx)
+  const total = size(ctx, 10_000, 2_000)
+  const rounds = size(ctx, 40, 10)
+  const net = await testnet()
+  const { a: writer, b: viewer, room } = await connectedPair(net.bootstrap)
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
+  const pages: Array<{ close(): Promise<void> }> = []
+  try {
+    await writer.setName('Writer')
+    await viewer.setName('Viewer')
+    ctx.log(`filling a room with ${total} messages`)
+    let seen = 0
+    viewer.on('entry:added', (item) => item.kind === 'text' && seen++)
+    for (let i = 0; i < total; i += 500) {
+      const batch: Promise<unknown>[] = []
+      for (let j = i; j < Math.min(total, i + 500); j++)
+        batch.push(
+          writer.send(room, `history message ${j}: the quick brown fox jumps over the lazy dog`),
+        )
+      await Promise.all(batch)
+    }
+    const deadline = performance.now() + 60_000
+    while (seen < total && performance.now() < deadline) await sleep(20)
+    if (seen < total) throw new Error(`viewer has ${seen}/${total} messages`)
+
+    ctx.log('first paint of the room in the viewer page')
+    const view = await openPage(browser, viewer)
+    pages.push(view)
+    const first = await waitProbe(view.page, 'first paint', (p) => p.firstPaintAt > 0)
+    await sleep(500)
+    const domNodes = await view.page.evaluate(() => document.getElementsByTagName('*').length)
+
+    ctx.log(`new message render x${rounds}`)
+    const render: number[] = []
+    const renderPaint: number[] = []
+    for (let r = 0; r < rounds; r++) {
+      const text = `incoming ${r} ${Math.random().toString(36).slice(2, 10)}`
+      await expectText(view.page, text)
+      await writer.send(room, text)
+      const p = await waitProbe(view.page, `row for ${text}`, (s) => !!s.paintAt[text])
+      render.push(p.domAt[text] - p.eventAt[text])
+      renderPaint.push(p.paintAt[text] - p.eventAt[text])
+      await sleep(30)
+    }
+
+    ctx.log(`send in one page to visible in the other x${rounds}`)
+    const write = await openPage(browser, writer)
+    pages.push(write)
+    await write.page.getByTestId('composer-input').waitFor({ timeout: WAIT_MS })
+    const visible: number[] = []
+    for (let r = 0; r < rounds; r++) {
+      const text = `typed ${r} ${Math.random().toString(36).slice(2, 10)}`
+      await expectText(view.page, text)
+      const composer = write.page.getByTestId('composer-input')
+      await composer.fill(text)
+      await composer.press('Enter')
+      const p = await waitProbe(view.page, `typed row ${text}`, (s) => !!s.paintAt[text])
+      const sent = (await probe(write.page)).enterAt[text]
+      if (!sent) throw new Error('the writer page saw no Enter')
+      visible.push(p.paintAt[text] - sent)
+      await sleep(30)
+    }
+
+    const rs = summarize(render)
+    const rp = summarize(renderPaint)
+    const vs = summarize(visible)
+    return [
+      result({
+        name: `renderer: first paint, ${total} msgs`,
+        value: first.firstPaintAt - first.historyAt,
+        unit: 'ms',
+        target: le(100),
+        note: `history reply to first painted frame with rows; rows in the DOM after ${(first.firstRowsAt - first.historyAt).toFixed(1)} ms`,
+      }),
+      result({ name: 'renderer: DOM nodes', value: domNodes, unit: 'nodes', target: le(500) }),
+      result({
+        name: 'renderer: new message render p50',
+        value: rs.p50,
+        unit: 'ms',
+        target: le(4),
+        note: `entry:added frame to row in the DOM, ${rs.n} messages: p90 ${rs.p90.toFixed(1)} ms, max ${rs.max.toFixed(1)} ms; to the painted frame p50 ${rp.p50.toFixed(1)} ms`,
+      }),
+      result({
+        name: 'renderer: send → visible in other page p50',
+        value: vs.p50,
+        unit: 'ms',
+        target: le(50),
+        note: `Enter in one page to the row painted in the other, ${vs.n} messages: p90 ${vs.p90.toFixed(1)} ms, max ${vs.max.toFixed(1)} ms`,
+      }),
+    ]
+  } finally {
+    for (const p of pages) await p.close().catch(() => {})
+    await browser.close()
+    await Promise.all([writer.close(), viewer.close()])
+    await net.destroy()
+    await removeTempDirs()
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'renderer',
+  title: 'Renderer in Chromium through the browser shell',
+  run,
+}

@@ -1,0 +1,241 @@
+import { fileURLToPath } from 'node:url'
+import type { LinkupNode } from '../src/core/node'
+import type { TimelineEntry } from '../src/shared/types'
+import { size, text200, type BenchContext, type Benchmark } from './lib/context'
+import { makeNode, waitPeers } from './lib/engines'
+import { heapMiB, rssMiB, settle } from './lib/memory'
+import {
+  bareSwarm,
+  once,
+  randomTopic,
+  removeTempDirs,
+  sleep,
+  testnet,
+  type Bootstrap,
+} from './lib/net'
+import { le, result, type Result } from './lib/result'
+import { summarize } from './lib/stats'
+import { spawnWorker } from './lib/worker'
+
+// Scale: N engines in one room in one fresh process (the testnet lives in another).
+// They join one after another (each waits for its first peer), then one engine sends
+// messages one at a time; each sample is send() to entry:added on one of the N-1
+// others. Memory per engine: the process's RSS and heap growth from before the first
+// engine to after the last message, after GC, divided by N.
+// Baseline: N bare hyperswarm swarms, N-1 of them connected to one that writes a
+// 200-byte frame to each connection (the bare cost of a fan-out), same memory method.
+
+const SELF = fileURLToPath(import.meta.url)
+const JOIN_WAIT_MS = 10_000
+const SETTLE_MS = 2_000
+const ARRIVAL_TIMEOUT_MS = 10_000
+
+interface ScaleRun {
+  samples: number[]
+  rssPerEngine: number
+  heapPerEngine: number
+  /** Per message: how many of the N-1 others got it in time. */
+  reached: number[]
+  degrees: number[]
+  setupMs: number
+}
+
+async function linkup(bootstrap: Bootstrap, count: number, messages: number): Promise<ScaleRun> {
+  await settle()
+  const rss0 = rssMiB()
+  const heap0 = heapMiB()
+  const started = performance.now()
+  const nodes: LinkupNode[] = []
+  try {
+    nodes.push(await makeNode(bootstrap))
+    const { key: room } = await nodes[0].createRoom('scale')
+    await nodes[0].swarm.flush()
+    for (let i = 1; i < count; i++) {
+      const node = await makeNode(bootstrap)
+      nodes.push(node)
+      await node.joinRoom(room)
+      await waitPeers(node, room, 1, JOIN_WAIT_MS)
+    }
+    await sleep(SETTLE_MS)
+    const setupMs = performance.now() - started
+    const sender = nodes[0]
+    const others = nodes.slice(1)
+    const samples: number[] = []
+    const reached: number[] = []
+    // Message 0 is a warm-up: every engine learns the sender's writer core from it.
+    for (let m = 0; m <= messages; m++) {
+      const text = text200(m)
+      let got = 0
+      let all: () => void
+      const done = new Promise<void>((resolve) => (all = resolve))
+      const times: number[] = []
+      const listeners = others.map((node) => {
+        const on = (item: TimelineEntry) => {
+          if (item.text !== text) return
+          times.push(performance.now())
+          if (++got === others.length) all()
+        }
+        node.on('entry:added', on)
+        return on
+      })
+      const start = performance.now()
+      await sender.send(room, text)
+      await Promise.race([done, sleep(ARRIVAL_TIMEOUT_MS)])
+      others.forEach((node, i) => node.off('entry:added', listeners[i]))
+      if (m === 0) continue
+      reached.push(got)
+      samples.push(...times.map((t) => t - start))
+    }
+    const degrees = nodes.map((n) => n.peers(room).length)
+    await settle()
+    return {
+      samples,
+      rssPerEngine: (rssMiB() - rss0) / count,
+      heapPerEngine: (heapMiB() - heap0) / count,
+      reached,
+      degrees,
+      setupMs,
+    }
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()))
+  }
+}
+
+async function bare(bootstrap: Bootstrap, count: number, messages: number): Promise<ScaleRun> {
+  await settle()
+  const rss0 = rssMiB()
+  const heap0 = heapMiB()
+  const started = performance.now()
+  const topic = randomTopic()
+  const swarms: any[] = []
+  try {
+    const hub = bareSwarm(bootstrap)
+    swarms.push(hub)
+    hub.on('connection', (conn: any) => conn.on('error', () => {}))
+    hub.join(topic, { server: true, client: false })
+    await hub.flush()
+    const inbound: any[] = []
+    for (let i = 1; i < count; i++) {
+      const s = bareSwarm(bootstrap)
+      swarms.push(s)
+      const conn = once<any>(s, 'connection', JOIN_WAIT_MS).catch(() => null)
+      s.join(topic, { server: false, client: true })
+      const c = await conn
+      if (c) {
+        c.on('error', () => {})
+        inbound.push(c)
+      }
+    }
+    await sleep(SETTLE_MS)
+    const setupMs = performance.now() - started
+    const samples: number[] = []
+    const reached: number[] = []
+    const frame = Buffer.from(text200(0))
+    for (let m = 0; m <= messages; m++) {
+      const times: number[] = []
+      const arrivals = inbound.map(
+        (c) =>
+          new Promise<void>((resolve) =>
+            c.once('data', () => (times.push(performance.now()), resolve())),
+          ),
+      )
+      const start = performance.now()
+      for (const conn of hub.connections) conn.write(frame)
+      await Promise.race([Promise.all(arrivals), sleep(ARRIVAL_TIMEOUT_MS)])
+      if (m === 0) continue
+      reached.push(times.length)
+      samples.push(...times.map((t) => t - start))
+    }
+    await settle()
+    return {
+      samples,
+      rssPerEngine: (rssMiB() - rss0) / count,
+      heapPerEngine: (heapMiB() - heap0) / count,
+      reached,
+      degrees: swarms.map((s) => s.connections.size),
+      setupMs,
+    }
+  } finally {
+    await Promise.all(swarms.map((s) => s.destroy()))
+  }
+}
+
+export const worker = { linkup, bare, close: () => removeTempDirs() }
+
+async function inChild(
+  fn: 'linkup' | 'bare',
+  bootstrap: Bootstrap,
+  count: number,
+  messages: number,
+) {
+  const child = spawnWorker(SELF, { callTimeoutMs: 240_000 })
+  try {
+    return await child.call<ScaleRun>(fn, bootstrap, count, messages)
+  } finally {
+    await child.close()
+  }
+}
+
+async function run(ctx: BenchContext): Promise<Result[]> {
+  const count = size(ctx, 64, 16)
+  const messages = size(ctx, 20, 5)
+  const net = await testnet()
+  try {
+    ctx.log(`${count} bare swarms`)
+    const b = await inChild('bare', net.bootstrap, count, messages)
+    ctx.log(`${count} engines`)
+    const l = await inChild('linkup', net.bootstrap, count, messages)
+    const ls = summarize(l.samples)
+    const bs = summarize(b.samples)
+    const deg = summarize(l.degrees)
+    const expected = (count - 1) * messages
+    const delivery = `${l.samples.length}/${expected} deliveries within ${ARRIVAL_TIMEOUT_MS / 1000} s; peers per engine min ${deg.p50 === undefined ? '?' : Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}; set-up ${(l.setupMs / 1000).toFixed(1)} s`
+    const missing = l.samples.length < expected
+    return [
+      result({
+        name: `${count} engines: message to all p50`,
+        value: missing ? null : ls.p50,
+        unit: 'ms',
+        baseline: 'bare fan-out, one frame per connection',
+        baseline_value: bs.p50,
+        note: missing ? `${delivery}; p50 of those that arrived ${ls.p50.toFixed(1)} ms` : delivery,
+      }),
+      result({
+        name: `${count} engines: message to all p99`,
+        value: missing ? null : ls.p99,
+        unit: 'ms',
+        baseline: 'bare fan-out, one frame per connection',
+        baseline_value: bs.p99,
+        target: le(250),
+        note: missing
+          ? `not all arrived; p99 of those that did ${ls.p99.toFixed(1)} ms`
+          : undefined,
+      }),
+      result({
+        name: `${count} engines: RSS per engine`,
+        value: l.rssPerEngine,
+        unit: 'MiB',
+        baseline: 'bare hyperswarm swarm',
+        baseline_value: b.rssPerEngine,
+        target: le(15),
+      }),
+      result({
+        name: `${count} engines: JS heap per engine`,
+        value: l.heapPerEngine,
+        unit: 'MiB',
+        baseline: 'bare hyperswarm swarm',
+        baseline_value: b.heapPerEngine,
+        target: le(15),
+      }),
+    ]
+  } finally {
+    await net.destroy()
+    await removeTempDirs()
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'scale',
+  title: '64 engines in one room on one machine: fan-out latency and memory per engine',
+  run,
+}
