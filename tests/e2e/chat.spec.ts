@@ -1,4 +1,4 @@
-import { expect, sharedRoom, test } from './fixtures'
+import { SHELL, expect, sharedRoom, test } from './fixtures'
 
 test('create a room, join it by invite link, and chat both ways', async ({ alice, bob }) => {
   await alice.onboard('Alice')
@@ -154,4 +154,30 @@ test('history survives a page reload and an engine restart', async ({ alice, bob
   await expect(alice.message('first')).toBeVisible()
   await expect(alice.message('second')).toBeVisible()
   await expect(alice.page.getByTestId('me')).toContainText('Alice')
+})
+
+test('message Markdown is rendered safely and links open only as http(s)', async ({
+  alice,
+  bob,
+}) => {
+  test.skip(SHELL === 'electron', 'Electron opens links in the system browser')
+  await sharedRoom(alice, bob)
+  const target = `http://127.0.0.1:${bob.shell.port}/opened`
+  await alice.send(
+    `Read [the spec](${target}), not [this](javascript:alert(1)) <img src=x onerror="alert(2)">\n\n` +
+      '```js\nconst html = "<b>x</b>"\n```',
+  )
+  const row = bob.message('Read the spec')
+  await expect(row).toBeVisible()
+  await expect(row.locator('img')).toHaveCount(0)
+  await expect(row.locator('a')).toHaveCount(1)
+  await expect(row).toContainText('<img src=x onerror="alert(2)">')
+  await expect(row.locator('code.hljs .hljs-keyword')).toHaveText('const')
+  await expect(row.locator('b')).toHaveCount(0)
+
+  const popup = bob.page.waitForEvent('popup')
+  await row.getByRole('link', { name: 'the spec' }).click()
+  expect((await popup).url()).toBe(target)
+  // The page itself did not navigate away.
+  await expect(bob.page.getByTestId('app')).toBeVisible()
 })

@@ -1,8 +1,14 @@
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
+  _electron,
   test as base,
   expect,
   type Browser,
   type BrowserContext,
+  type ElectronApplication,
   type Locator,
   type Page,
 } from '@playwright/test'
@@ -10,17 +16,37 @@ import { LinkupNode } from '../../src/core/node'
 import { startWebShell, type WebShell } from '../../src/web/server'
 import { removeTempDirs, tempDir, testnet, type Testnet } from '../helpers/net'
 
-// Element-Desktop-style fixture: every app instance is a real LinkupNode with a fresh
-// data folder on a private testnet, the browser shell in front of it, and its own
-// browser context and page. Nothing is mocked; the page talks to the engine over the
-// same WebSocket contract a user's browser would.
+// Element-Desktop-style fixture: every app instance gets a fresh data folder on a
+// private testnet and its own window. By default that is a real LinkupNode behind the
+// browser shell (src/web) in its own browser context; where an Electron binary exists
+// and LINKUP_E2E_SHELL=electron, it is the built Electron app (dist/main/main.cjs)
+// driven through Playwright's _electron, and the same specs run against it. Nothing is
+// mocked: the page talks to the engine over the same contract a user's window does.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const ELECTRON_MAIN = path.join(ROOT, 'dist', 'main', 'main.cjs')
+
+/** 'electron' only when asked for and a binary is installed; 'web' otherwise. */
+export const SHELL: 'web' | 'electron' =
+  process.env.LINKUP_E2E_SHELL === 'electron' && electronBinary() ? 'electron' : 'web'
+
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null
+  } catch {
+    return null
+  }
+}
 
 export class App {
   readonly errors: string[] = []
   page!: Page
+  /** Browser shell only: the engine in this process and the server in front of it. */
   shell!: WebShell
   node!: LinkupNode
-  private context!: BrowserContext
+  private context: BrowserContext | null = null
+  private electron: ElectronApplication | null = null
 
   private constructor(
     private readonly browser: Browser,
@@ -30,36 +56,64 @@ export class App {
 
   static async launch(browser: Browser, net: Testnet): Promise<App> {
     const app = new App(browser, net, await tempDir('linkup-e2e-'))
-    await app.startEngine()
-    app.context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] })
-    app.page = await app.context.newPage()
-    app.page.on('pageerror', (err) => app.errors.push(err.message))
-    await app.page.goto(app.shell.url)
+    await app.open()
     return app
   }
 
-  private async startEngine(): Promise<void> {
-    this.node = new LinkupNode({
-      storage: this.storage,
-      bootstrap: this.net.bootstrap,
-      host: '127.0.0.1',
-    })
-    await this.node.ready()
-    this.shell = await startWebShell({ node: this.node })
+  private async open(): Promise<void> {
+    if (SHELL === 'electron') {
+      this.electron = await _electron.launch({
+        executablePath: electronBinary()!,
+        args: [
+          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+          ELECTRON_MAIN,
+          '--storage',
+          this.storage,
+          '--bootstrap',
+          this.net.bootstrap.map((b) => `${b.host}:${b.port}`).join(','),
+        ],
+        env: { ...process.env, LINKUP_HOST: '127.0.0.1' },
+      })
+      this.page = await this.electron.firstWindow()
+      this.page.on('pageerror', (err) => this.errors.push(err.message))
+    } else {
+      this.node = new LinkupNode({
+        storage: this.storage,
+        bootstrap: this.net.bootstrap,
+        host: '127.0.0.1',
+      })
+      await this.node.ready()
+      this.shell = await startWebShell({ node: this.node })
+      this.context ??= await this.browser.newContext({
+        permissions: ['clipboard-read', 'clipboard-write'],
+      })
+      if (!this.page) {
+        this.page = await this.context.newPage()
+        this.page.on('pageerror', (err) => this.errors.push(err.message))
+      }
+      await this.page.goto(this.shell.url)
+    }
+  }
+
+  private async quit(): Promise<void> {
+    if (this.electron) {
+      await this.electron.close()
+      this.electron = null
+    } else {
+      await this.shell.close()
+      await this.node.close()
+    }
   }
 
   /** Quits the engine and starts a new one on the same data folder, like reopening the app. */
   async restart(): Promise<void> {
-    await this.shell.close()
-    await this.node.close()
-    await this.startEngine()
-    await this.page.goto(this.shell.url)
+    await this.quit()
+    await this.open()
   }
 
   async close(): Promise<void> {
-    await this.context.close()
-    await this.shell.close()
-    await this.node.close()
+    await this.context?.close()
+    await this.quit()
   }
 
   // --- what a user does -------------------------------------------------------------
@@ -83,6 +137,7 @@ export class App {
   async copyInvite(): Promise<string> {
     await this.page.getByTestId('copy-invite').click()
     await expect(this.page.getByTestId('copy-invite')).toHaveText(/Copied/)
+    if (this.electron) return this.electron.evaluate(({ clipboard }) => clipboard.readText())
     return this.page.evaluate(() => navigator.clipboard.readText())
   }
 

@@ -4,7 +4,9 @@ import path from 'node:path'
 import { WebSocket } from 'ws'
 import { startWebShell } from '../../src/web/server'
 import { tempDir } from '../helpers/net'
-import { expect, test } from './fixtures'
+import { SHELL, expect, test } from './fixtures'
+
+test.skip(SHELL === 'electron', 'tests the browser shell itself')
 
 // The browser shell is the engine's whole API on a local port: only a page it served,
 // holding its token, may talk to it, and nothing outside the renderer folder is served.
