@@ -1,0 +1,214 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactElement,
+} from 'react'
+import type { RoomInfo, TimelineEntry } from '../../shared/types'
+import { dayNumber } from '../format'
+import { useAppState, useStore, useTimeline } from '../store/hooks'
+import { Icon } from './icons'
+import { MessageRow, type RowActions } from './MessageRow'
+import { TimelineStart } from './TimelineStart'
+
+// The loaded part of a room's timeline as a virtualized list: only the rows in view (plus a small
+// overscan) exist in the DOM, so 100,000 loaded entries scroll like 100. The list is
+// anchored to its end: it follows new messages while you are at the bottom, and keeps
+// what you are reading in place when older history is prepended above. The "beginning
+// of the room" / loading header is not a row but the list's top padding: as a row it
+// would be the anchor when scrolled to the very top, and prepended pages would then
+// push the reader's place down instead of appearing above it.
+
+const GROUP_GAP_MS = 5 * 60 * 1000
+const LOAD_MORE_PX = 600
+const AT_END_PX = 48
+/** Average row height before measuring: a one-line continuation is ~23 px, a head ~50. */
+const ROW_ESTIMATE_PX = 28
+const HEADER_ESTIMATE_PX = 64
+
+export function TimelineList(props: {
+  room: RoomInfo
+  editingId: string | null
+  onEdit: (entry: TimelineEntry) => void
+}): ReactElement {
+  const { room } = props
+  const store = useStore()
+  const timeline = store.timeline(room.key)
+  const version = useTimeline(timeline)
+  const divider = useAppState((s) => (s.divider?.room === room.key ? s.divider : null))
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const [awayFromEnd, setAwayFromEnd] = useState(false)
+  const entries = timeline.entries
+  const count = entries.length
+  const [headerHeight, setHeaderHeight] = useState(HEADER_ESTIMATE_PX)
+  const header = useRef<HTMLDivElement>(null)
+  useLayoutEffect(() => {
+    const el = header.current
+    if (!el) return
+    const observer = new ResizeObserver(() => setHeaderHeight(el.offsetHeight))
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+
+  // Changes identity only when the timeline does, so the virtualizer does not
+  // recompute 100,000 measurements on every scroll-driven render.
+  const getItemKey = useCallback((i: number) => entries[i].id, [entries, version])
+  const estimateSize = useCallback(() => ROW_ESTIMATE_PX, [])
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize,
+    getItemKey,
+    overscan: 6,
+    paddingStart: headerHeight,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: AT_END_PX,
+    // Mounted once the first page is in: start at the end, so the first frame already
+    // holds the newest rows instead of the oldest ones and a jump.
+    initialOffset: () =>
+      Math.max(0, HEADER_ESTIMATE_PX + count * ROW_ESTIMATE_PX - window.innerHeight),
+  })
+
+  const dividerIndex = useMemo(() => {
+    if (!divider) return -1
+    for (let i = timeline.upperBound(divider.after); i < entries.length; i++)
+      if (!entries[i].own) return i
+    return -1
+  }, [divider, entries, version, timeline])
+  const newCount = useMemo(() => {
+    if (dividerIndex < 0 || !divider) return 0
+    let n = 0
+    for (let i = dividerIndex; i < entries.length; i++) if (!entries[i].own) n++
+    return Math.max(n, divider.unread)
+  }, [dividerIndex, divider, entries, version])
+
+  // On mount (the first page is in): start at the first unread message, or the newest.
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (dividerIndex > 0) virtualizer.scrollToIndex(dividerIndex, { align: 'center' })
+    else if (el && count > 0) {
+      el.scrollTop = el.scrollHeight
+      virtualizer.scrollToIndex(count - 1, { align: 'end' })
+    }
+  }, [])
+
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current
+    if (!el) return
+    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX
+    store.atBottom = atEnd
+    setAwayFromEnd(!atEnd)
+    if (atEnd) store.noteSeen(room.key)
+    if (el.scrollTop < LOAD_MORE_PX && timeline.loaded && timeline.hasMore && !timeline.loading) {
+      void store.loadOlder(room.key)
+    }
+  }, [store, room.key, timeline])
+
+  // New entries and finished pages may leave us at the end or near the top.
+  useEffect(() => {
+    if (timeline.loaded) onScroll()
+  }, [version, room.unread, onScroll, timeline.loaded])
+
+  // The composer grows (notices, long drafts) and the window resizes: whoever was
+  // reading the newest message keeps reading it.
+  useEffect(() => {
+    const el = scrollRef.current
+    if (!el) return
+    let height = el.clientHeight
+    const observer = new ResizeObserver(() => {
+      if (el.clientHeight !== height && store.atBottom) el.scrollTop = el.scrollHeight
+      height = el.clientHeight
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [store])
+
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && store.atBottom) store.noteSeen(room.key)
+    }
+    document.addEventListener('visibilitychange', onVisible)
+    return () => document.removeEventListener('visibilitychange', onVisible)
+  }, [store, room.key])
+
+  const actions = useMemo<RowActions>(
+    () => ({
+      edit: props.onEdit,
+      remove: (entry) => store.remove(room.key, entry.id).catch((err) => console.error(err)),
+      openLink: (url) => void store.api.openLink({ url }),
+    }),
+    [props.onEdit, store, room.key],
+  )
+
+  const items = virtualizer.getVirtualItems()
+
+  return (
+    <div className="timeline-wrap">
+      <div
+        className="timeline"
+        ref={scrollRef}
+        onScroll={onScroll}
+        data-testid="timeline"
+        tabIndex={-1}
+      >
+        <div className="timeline-inner" style={{ height: virtualizer.getTotalSize() }}>
+          <div className="timeline-header" ref={header}>
+            <TimelineStart
+              room={room}
+              loading={timeline.loading}
+              more={timeline.hasMore || !timeline.loaded}
+            />
+          </div>
+          {items.map((item) => {
+            const i = item.index
+            const entry = entries[i]
+            const prev = entries[i - 1]
+            const day = !prev || dayNumber(prev.time) !== dayNumber(entry.time)
+            const isNew = i === dividerIndex
+            const head =
+              !prev ||
+              day ||
+              isNew ||
+              prev.author !== entry.author ||
+              prev.kind !== 'text' ||
+              entry.time - prev.time > GROUP_GAP_MS
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="timeline-row"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <MessageRow
+                  entry={entry}
+                  head={head}
+                  day={day}
+                  newCount={isNew ? newCount : null}
+                  editing={entry.id === props.editingId}
+                  actions={actions}
+                />
+              </div>
+            )
+          })}
+        </div>
+      </div>
+      {awayFromEnd ? (
+        <button
+          className="jump-latest"
+          data-testid="jump-latest"
+          onClick={() => virtualizer.scrollToIndex(count - 1, { align: 'end' })}
+        >
+          <Icon name="down" size={15} />
+          {room.unread > 0 ? `${room.unread} new` : 'Latest'}
+        </button>
+      ) : null}
+    </div>
+  )
+}
