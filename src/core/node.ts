@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
 import b4a from 'b4a'
 import Corestore from 'corestore'
 import crypto from 'hypercore-crypto'
@@ -17,10 +18,12 @@ import type {
   TimelineEntry,
 } from '../shared/types'
 import { MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES, HISTORY_PAGE } from '../shared/limits'
+import { DEFAULT_MAX_FILE_BYTES, FILE_STALL_MS } from '../shared/limits'
 import { HybridClock } from './clock'
 import { runCommand } from './commands'
 import { ConfigStore, type RoomConfig } from './config'
 import { EngineEmitter } from './events'
+import { Files, type DownloadResult } from './files'
 import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './room'
@@ -35,6 +38,10 @@ export interface LinkupNodeOptions {
   /** Address to bind and announce; '127.0.0.1' on a private testnet. */
   host?: string
   defaultName?: string
+  /** Largest file this node sends or downloads; checked before any byte moves. */
+  maxFileBytes?: number
+  /** A download with no progress for this long gives up (its blocks stay for a retry). */
+  fileStallMs?: number
 }
 
 /**
@@ -48,6 +55,8 @@ export class LinkupNode extends EngineEmitter {
   identity!: Identity
   store!: any
   swarm!: any
+  /** Files, voice notes and avatars: the own drive and downloads (src/core/files.ts). */
+  files!: Files
   private config: ConfigStore
   private readonly lock: StorageLock
   private readonly rooms_ = new Map<string, Room>()
@@ -75,6 +84,14 @@ export class LinkupNode extends EngineEmitter {
       this.identity = await Identity.load(this.storage)
       this.store = new Corestore(path.join(this.storage, 'cores'))
       await this.store.ready()
+      this.files = new Files({
+        store: this.store,
+        clock: this.clock,
+        maxFileBytes: this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        stallMs: this.opts.fileStallMs ?? FILE_STALL_MS,
+        emit: (event, payload) => this.emit(event, payload),
+      })
+      await this.files.ready()
       const dht = new DHT({ bootstrap: this.opts.bootstrap, host: this.opts.host })
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
@@ -84,6 +101,7 @@ export class LinkupNode extends EngineEmitter {
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
       for (const state of this.config.data.rooms) await this.openRoom(state)
     } catch (err) {
+      await this.files?.close().catch(() => {})
       await this.store?.close().catch(() => {})
       this.lock.release()
       throw err
@@ -127,6 +145,7 @@ export class LinkupNode extends EngineEmitter {
       () => this.config.save(),
     )
     this.rooms_.set(state.key, room)
+    this.files.attach(room) // first, so file entries carry their fileState when emitted
     room.on('entry:added', (item) => this.emit('entry:added', item))
     room.on('entry:updated', (item) => this.emit('entry:updated', item))
     room.on('peer:connected', (peer) => this.emit('peer:connected', peer))
@@ -232,11 +251,15 @@ export class LinkupNode extends EngineEmitter {
     const item = r.ownEntry(id)
     const { seq, i } = parseEntryId(id)!
     await r.append({ t: 'delete', h: this.clock.tick(), target: { seq, i } })
+    if (item.file) await this.files.removeOwn(item.file)
     return item
   }
 
   history(room: string, opts: { before?: string; limit?: number } = {}): Promise<TimelineEntry[]> {
-    return this.room(room).history(opts.before, Math.min(opts.limit ?? HISTORY_PAGE, 1000))
+    const r = this.room(room)
+    return r
+      .history(opts.before, Math.min(opts.limit ?? HISTORY_PAGE, 1000))
+      .then((items) => this.files.seen(r, items))
   }
 
   members(room: string): Member[] {
@@ -293,6 +316,64 @@ export class LinkupNode extends EngineEmitter {
     return this.room(room).flushed()
   }
 
+  // ---- files, voice notes, avatars: thin wrappers over src/core/files.ts ----
+
+  /** Streams a file into the own drive and posts a file entry. */
+  sendFile(
+    room: string,
+    filePath: string,
+    opts: { type?: string; name?: string } = {},
+  ): Promise<TimelineEntry> {
+    return this.files.sendFile(this.room(room), filePath, opts)
+  }
+
+  sendVoiceNote(
+    room: string,
+    filePath: string,
+    durationMs: number,
+    type?: string,
+  ): Promise<TimelineEntry> {
+    return this.files.sendVoiceNote(this.room(room), filePath, durationMs, type)
+  }
+
+  /** Sets (or with null removes) the avatar and announces it in every room. */
+  async setAvatar(filePath: string | null): Promise<Profile> {
+    const p = this.config.data.profile
+    p.avatar = await this.files.storeAvatar(filePath, p.avatar)
+    await this.config.save()
+    await Promise.all([...this.rooms_.values()].map((room) => room.announceProfile()))
+    this.emit('profile:updated', this.profile)
+    return this.profile
+  }
+
+  /** Fetches and verifies an entry's file; 'file:progress' events while it runs. */
+  download(room: string, id: string): Promise<DownloadResult> {
+    return this.files.download(this.room(room), id)
+  }
+
+  /** Writes the verified bytes to exactly `target` (downloading first if needed). */
+  saveFile(room: string, id: string, target: string): Promise<string> {
+    return this.files.saveFile(this.room(room), id, target)
+  }
+
+  /** Saves under the entry's name, made safe, inside `folder`; resolves to the path. */
+  saveFileIn(room: string, id: string, folder: string): Promise<string> {
+    return this.files.saveFileIn(this.room(room), id, folder)
+  }
+
+  /** The verified bytes of a file or voice note, for playing or showing. */
+  readFile(room: string, id: string): Promise<Readable> {
+    return this.files.readFile(this.room(room), id)
+  }
+
+  /** A member's (or our own) avatar bytes once verified here, else null. */
+  readAvatar(room: string, member: string): Promise<Readable | null> {
+    const m = this.members(room).find((x) => x.key === member)
+    return this.files.readAvatar(m?.avatar ?? null)
+  }
+
+  // ---- end of files ----
+
   /** Own writer key in a room: the member key peers see. */
   memberKey(room: string): string {
     return this.room(room).ownKey
@@ -305,6 +386,7 @@ export class LinkupNode extends EngineEmitter {
 
   private async shutdown(): Promise<void> {
     await this.opening?.catch(() => {})
+    await this.files?.close().catch(() => {})
     await Promise.all([...this.rooms_.values()].map((room) => room.close()))
     this.rooms_.clear()
     await this.config.flush()

@@ -18,6 +18,8 @@ export const MAX_WRITERS_PER_ROOM = 1024
 /** Files: default maximum size, checked from the entry before any byte is fetched. */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
 export const MAX_FILE_NAME_CHARS = 255
+/** A download that makes no progress for this long gives up; its blocks stay for a retry. */
+export const FILE_STALL_MS = 30_000
 /** Voice notes and avatars download automatically below these caps. */
 export const MAX_VOICE_NOTE_MS = 10 * 60 * 1000
 export const MAX_VOICE_NOTE_BYTES = 20 * 1024 * 1024

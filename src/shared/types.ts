@@ -57,6 +57,26 @@ export interface TimelineEntry {
   own: boolean
   /** Own entries only. */
   delivery: DeliveryState | null
+  /** File and audio entries: where their bytes are (see FileState). */
+  fileState?: FileState
+}
+
+/**
+ * 'remote': not downloaded here yet; 'downloading': a download runs ('file:progress');
+ * 'ready': the verified bytes are here; 'broken': the bytes do not match the entry
+ * (hash or size), so they are never presented as the file.
+ */
+export type FileState = 'remote' | 'downloading' | 'ready' | 'broken'
+
+export interface FileProgress {
+  room: string
+  /** The file or audio entry's id. */
+  id: string
+  /** Bytes of the file held here so far, and its size. */
+  done: number
+  total: number
+  /** Bytes per second fetched over the last second. */
+  rate: number
 }
 
 export interface PeerInfo {
@@ -101,4 +121,7 @@ export interface EngineEvents {
   'sync:progress': SyncProgress
   'profile:updated': Profile
   'network:updated': { online: boolean }
+  'file:progress': FileProgress
+  /** A member's avatar bytes arrived and were verified; read them with readAvatar. */
+  'avatar:updated': { room: string; member: string; avatar: FileRef }
 }

@@ -1,0 +1,107 @@
+import { once } from 'node:events'
+import b4a from 'b4a'
+import Hyperdrive from 'hyperdrive'
+
+// The member's own Hyperdrive, and the drives of other members opened by key. File bytes
+// live in a drive's blob core; a room entry carries only drive key, path and hash. All
+// of these cores sit in the node's corestore, so they replicate over the same
+// connections as the room history, and any member holding blocks of a drive serves them.
+
+/** Block size for files we write: fewer, larger blocks mean fewer requests and proofs. */
+export const FILE_BLOCK_BYTES = 256 * 1024
+/** Blocks a receiver keeps requested from one peer at once (hypercore's default is 16). */
+const BLOB_INFLIGHT: [number, number] = [64, 512]
+const DRIVE_NAMESPACE = 'linkup-drive'
+
+/** Where a file's bytes sit in a drive's blob core (Hyperblobs id). */
+export interface BlobId {
+  blockOffset: number
+  blockLength: number
+  byteOffset: number
+  byteLength: number
+}
+
+export class Drives {
+  /** The member's own drive. */
+  own: any = null
+  private readonly remote = new Map<string, any>()
+  private closed = false
+
+  constructor(private readonly store: any) {}
+
+  async ready(): Promise<void> {
+    // A namespaced session: closing the drive closes this session, not the node's store.
+    this.own = new Hyperdrive(this.store.namespace(DRIVE_NAMESPACE))
+    await this.own.ready()
+    await this.own.getBlobs()
+  }
+
+  get key(): string {
+    return b4a.toString(this.own.key, 'hex')
+  }
+
+  /** The drive with this key: our own, or a remote one opened once and kept open. */
+  async open(key: string): Promise<any> {
+    if (key === this.key) return this.own
+    if (this.closed) throw new Error('LinkUp is closing.')
+    let drive = this.remote.get(key)
+    if (!drive) {
+      drive = new Hyperdrive(this.store.session(), b4a.from(key, 'hex'))
+      this.remote.set(key, drive)
+      drive.on('blobs', (blobs: any) => tuneBlobs(blobs.core))
+    }
+    await drive.ready()
+    return drive
+  }
+
+  /** Streams chunks into the own drive's blob core, then names the blob `drivePath`. */
+  async write(drivePath: string, chunks: AsyncIterable<Buffer>): Promise<BlobId> {
+    const blobs = await this.own.getBlobs()
+    const ws = blobs.createWriteStream()
+    let opened = false
+    ws.once('open', () => (opened = true))
+    try {
+      for await (const chunk of chunks) {
+        if (!ws.write(chunk)) await once(ws, 'drain')
+      }
+      const closed = once(ws, 'close')
+      ws.end()
+      await closed
+    } catch (err) {
+      // Free the blocks written so far; the lock is still ours until destroy, so the
+      // range from our offset to the core's end is exactly what this stream wrote.
+      const start = ws.id.blockOffset
+      const end = blobs.core.length
+      ws.destroy()
+      if (opened && end > start) await blobs.core.clear(start, end).catch(() => {})
+      throw err
+    }
+    const id: BlobId = { ...ws.id }
+    await this.own.putEntry(drivePath, { blob: id })
+    return id
+  }
+
+  /** Removes a path from the own drive and frees its blocks. */
+  async remove(drivePath: string): Promise<void> {
+    const node = await this.own.entry(drivePath, { wait: false }).catch(() => null)
+    if (!node) return
+    await this.own.del(drivePath)
+    const blob: BlobId | null = node.value?.blob ?? null
+    if (blob && blob.blockLength > 0) {
+      const blobs = await this.own.getBlobs()
+      await blobs.core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const drives = [...this.remote.values(), this.own].filter(Boolean)
+    this.remote.clear()
+    await Promise.all(drives.map((d) => d.close().catch(() => {})))
+  }
+}
+
+/** A deeper request pipeline on blob cores: whole files stream instead of stop-and-wait. */
+function tuneBlobs(core: any): void {
+  core.core?.replicator?.setInflightRange?.(...BLOB_INFLIGHT)
+}

@@ -1,0 +1,198 @@
+import type { BlobId } from './drive'
+import { FileHasher } from './file-hash'
+
+// One download of one file from a member's drive: find the blob the entry names, ask
+// for its whole block range up front (hypercore then pipelines requests to every peer
+// that has blocks, instead of one block per read), hash the blocks in order as they
+// land, and compare with the entry. Blocks already stored are not fetched again, so a
+// download that was cut off resumes where it stopped. Nothing here trusts the sender:
+// the size is checked before the first byte and while bytes arrive, the hash at the end.
+
+const PROGRESS_EVERY_MS = 100
+const RATE_WINDOW_MS = 1000
+/** Block reads kept in flight while hashing, to hide storage latency. */
+const READ_AHEAD = 8
+
+export interface TransferProgress {
+  done: number
+  total: number
+  /** Bytes per second over the last second. */
+  rate: number
+}
+
+export interface TransferRequest {
+  drive: any
+  path: string
+  size: number
+  hash: string
+  /** No byte and no step forward for this long: give up (the blocks stay). */
+  stallMs: number
+  onProgress(p: TransferProgress): void
+}
+
+export type TransferResult =
+  { ok: true; blob: BlobId; fetched: number } | { ok: false; broken: string; fetched: number }
+
+/** Thrown for a transfer that did not finish; the file is not broken, just not here yet. */
+export class TransferError extends Error {}
+
+export class Transfer {
+  readonly result: Promise<TransferResult>
+  /** Bytes this transfer fetched from peers (not those already stored). */
+  fetched = 0
+  private done = 0
+  private lastActivity = Date.now()
+  private readonly abortion: Promise<never>
+  private rejectAbort!: (err: Error) => void
+  private readonly cleanups: Array<() => void> = []
+  private readonly samples: Array<[number, number]> = []
+  private lastEmit = 0
+  private finished = false
+
+  constructor(private readonly req: TransferRequest) {
+    this.abortion = new Promise<never>((_, reject) => (this.rejectAbort = reject))
+    this.abortion.catch(() => {})
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() - this.lastActivity > req.stallMs)
+          this.abort(
+            new TransferError(
+              'The download stalled: no member who has this file is reachable. ' +
+                'It resumes where it stopped when you try again.',
+            ),
+          )
+      },
+      Math.min(1000, Math.max(50, req.stallMs / 4)),
+    )
+    this.cleanups.push(() => clearInterval(watchdog))
+    this.result = this.run().finally(() => this.cleanup())
+  }
+
+  abort(err: Error): void {
+    this.rejectAbort(err)
+    this.cleanup()
+  }
+
+  private cleanup(): void {
+    this.finished = true
+    for (const fn of this.cleanups.splice(0)) fn()
+  }
+
+  /** Waits for p unless the transfer is aborted first. */
+  private step<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.abortion]).then((v) => {
+      this.lastActivity = Date.now()
+      return v
+    })
+  }
+
+  private async run(): Promise<TransferResult> {
+    const { drive, size } = this.req
+    const blob = await this.step(findBlob(drive, this.req.path, this.req.stallMs))
+    if (!blob) throw new TransferError('The file is no longer in its sender’s drive.')
+    const bad = checkBlob(blob, size)
+    if (bad) return { ok: false, broken: bad, fetched: 0 }
+
+    const blobs: any = await this.step(drive.getBlobs())
+    const start = blob.blockOffset
+    const end = start + blob.blockLength
+    const session = blobs.core.session()
+    this.cleanups.push(() => void session.close().catch(() => {}))
+    await this.step(session.ready())
+
+    let have = 0
+    for (let i = start; i < end; i++) if (await this.step(session.has(i))) have++
+    this.done = blob.blockLength ? Math.round((size * have) / blob.blockLength) : size
+    this.progress(true)
+
+    let oversized = false
+    const ondownload = (index: number, bytes: number) => {
+      if (index < start || index >= end) return
+      this.lastActivity = Date.now()
+      this.fetched += bytes
+      this.done = Math.min(size, this.done + bytes)
+      if (this.fetched > size) oversized = true
+      this.progress(false)
+    }
+    blobs.core.on('download', ondownload)
+    this.cleanups.push(() => blobs.core.off('download', ondownload))
+    if (have < blob.blockLength) {
+      const range = session.download({ start, end })
+      this.cleanups.push(() => range.destroy())
+    }
+
+    const hasher = new FileHasher()
+    const get = (index: number): Promise<Buffer | null> => {
+      const p = session.get(index)
+      p.catch(() => {}) // an abort closes the session under reads still queued
+      return p
+    }
+    const reads: Promise<Buffer | null>[] = []
+    let next = start
+    while (next < end && reads.length < READ_AHEAD) reads.push(get(next++))
+    for (let i = start; i < end; i++) {
+      const block = await this.step(reads.shift()!)
+      if (next < end) reads.push(get(next++))
+      if (!block) throw new TransferError('A block of the file could not be read.')
+      hasher.update(block)
+      if (hasher.bytes > size || oversized) {
+        return {
+          ok: false,
+          broken: 'it holds more bytes than its entry says',
+          fetched: this.fetched,
+        }
+      }
+    }
+    if (hasher.bytes !== size)
+      return {
+        ok: false,
+        broken: 'it holds fewer bytes than its entry says',
+        fetched: this.fetched,
+      }
+    if (hasher.digest() !== this.req.hash)
+      return { ok: false, broken: 'its bytes do not match its hash', fetched: this.fetched }
+    this.done = size
+    this.progress(true)
+    return { ok: true, blob, fetched: this.fetched }
+  }
+
+  private progress(force: boolean): void {
+    const now = Date.now()
+    this.samples.push([now, this.fetched])
+    while (this.samples.length > 2 && now - this.samples[0][0] > RATE_WINDOW_MS)
+      this.samples.shift()
+    if (!force && (now - this.lastEmit < PROGRESS_EVERY_MS || this.finished)) return
+    this.lastEmit = now
+    const [t0, f0] = this.samples[0]
+    const rate = now > t0 ? Math.round(((this.fetched - f0) * 1000) / (now - t0)) : 0
+    this.req.onProgress({ done: this.done, total: this.req.size, rate })
+  }
+}
+
+/** A blob the entry could really describe: plain blocks, exactly `size` bytes claimed. */
+function checkBlob(blob: BlobId, size: number): string | null {
+  const ints = [blob.blockOffset, blob.blockLength, blob.byteOffset, blob.byteLength]
+  if (!ints.every((n) => Number.isSafeInteger(n) && n >= 0)) return 'its drive entry is invalid'
+  if ((blob as any).blockMap) return 'its drive entry is not a plain file'
+  if (blob.byteLength !== size) return 'its size differs from its entry'
+  if (blob.blockLength > Math.max(1, size)) return 'its drive entry is invalid'
+  return null
+}
+
+/**
+ * The blob at `path`: from what this node already holds, else from peers once one that
+ * has the drive is connected. Resolves null when the drive has no such file.
+ */
+async function findBlob(drive: any, path: string, timeoutMs: number): Promise<BlobId | null> {
+  const local = await drive.entry(path, { wait: false }).catch(() => null)
+  if (local) return local.value?.blob ?? null
+  const core = drive.core
+  while (core.peers.length === 0) await waitFor(core, 'peer-add')
+  await core.update({ wait: true })
+  const node = await drive.entry(path, { timeout: timeoutMs })
+  return node ? (node.value?.blob ?? null) : null
+}
+
+function waitFor(emitter: any, event: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(event, () => resolve()))
+}

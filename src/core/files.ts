@@ -1,0 +1,390 @@
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import crypto from 'hypercore-crypto'
+import { MAX_AVATAR_BYTES, MAX_VOICE_NOTE_BYTES } from '../shared/limits'
+import type { EngineEvents, FileRef, TimelineEntry } from '../shared/types'
+import type { HybridClock } from './clock'
+import { Drives, type BlobId } from './drive'
+import { FileHasher } from './file-hash'
+import { numberedName, safeTarget } from './file-names'
+import * as store from './file-store'
+import { Transfer, TransferError, type TransferResult } from './file-transfer'
+import type { Room } from './room'
+
+// Files, voice notes and avatars for one node: sending into the own drive, downloading
+// from other members' drives with progress, verifying, saving and reading. What is known
+// about a file (verified here, or broken) is kept per reference, so two entries that
+// point at the same bytes share one download.
+
+const AUTO_DOWNLOADS = 2
+
+export interface FilesContext {
+  store: any
+  clock: HybridClock
+  maxFileBytes: number
+  stallMs: number
+  emit<E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]): void
+}
+
+export interface DownloadResult {
+  entry: TimelineEntry
+  /** Bytes fetched from peers by this call; 0 when everything was already here. */
+  fetched: number
+  ms: number
+}
+
+type Known = { state: 'ready'; blob: BlobId } | { state: 'broken'; reason: string }
+type Waiter = { room: Room; item: TimelineEntry }
+interface Running {
+  transfer: Transfer | null
+  waiters: Waiter[]
+  outcome: Promise<{ blob: BlobId; fetched: number }>
+}
+
+export class Files {
+  readonly drives: Drives
+  private readonly known = new Map<string, Known>()
+  private readonly running = new Map<string, Running>()
+  private readonly queue: Array<() => Promise<unknown>> = []
+  private autoActive = 0
+  private closed = false
+
+  constructor(private readonly ctx: FilesContext) {
+    this.drives = new Drives(ctx.store)
+  }
+
+  ready(): Promise<void> {
+    return this.drives.ready()
+  }
+
+  get driveKey(): string {
+    return this.drives.key
+  }
+
+  // ---- sending ----
+
+  async sendFile(
+    room: Room,
+    filePath: string,
+    opts: { type?: string; name?: string } = {},
+  ): Promise<TimelineEntry> {
+    const name = store.entryFileName(opts.name, filePath)
+    const { ref, blob } = await store.storeFile(this.drives, filePath, {
+      dir: '/files/',
+      maxBytes: this.ctx.maxFileBytes,
+      what: 'A file',
+      name,
+      type: store.mediaType(opts.type, name),
+    })
+    this.known.set(refKey(ref), { state: 'ready', blob })
+    return this.appendOwn(room, { t: 'file', h: this.ctx.clock.tick(), file: ref })
+  }
+
+  async sendVoiceNote(
+    room: Room,
+    filePath: string,
+    durationMs: number,
+    type?: string,
+  ): Promise<TimelineEntry> {
+    const duration = store.voiceDuration(durationMs)
+    const t = store.mediaType(type, filePath)
+    const mediaType = t.startsWith('audio/') ? t : 'audio/webm'
+    const ext = path.extname(filePath) || `.${mediaType.split('/')[1].replace(/[^a-z0-9]/gu, '')}`
+    const { ref, blob } = await store.storeFile(this.drives, filePath, {
+      dir: '/files/',
+      maxBytes: Math.min(MAX_VOICE_NOTE_BYTES, this.ctx.maxFileBytes),
+      what: 'A voice note',
+      name: store.entryFileName(`voice-note${ext}`, filePath),
+      type: mediaType,
+    })
+    this.known.set(refKey(ref), { state: 'ready', blob })
+    return this.appendOwn(room, { t: 'audio', h: this.ctx.clock.tick(), file: ref, duration })
+  }
+
+  private async appendOwn(room: Room, entry: any): Promise<TimelineEntry> {
+    let item: TimelineEntry | null
+    try {
+      item = await room.append(entry)
+    } catch (err) {
+      await this.drives.remove(entry.file.path).catch(() => {})
+      throw err
+    }
+    if (!item) throw new Error('The file was sent but is hidden by ~clear.')
+    return this.decorate(item)
+  }
+
+  /** Stores a new avatar (or none) and frees the previous one's bytes. */
+  async storeAvatar(filePath: string | null, previous: FileRef | null): Promise<FileRef | null> {
+    let ref: FileRef | null = null
+    if (filePath !== null) {
+      const stored = await store.storeAvatar(this.drives, filePath)
+      this.known.set(refKey(stored.ref), { state: 'ready', blob: stored.blob })
+      ref = stored.ref
+    }
+    if (previous) await this.removeOwn(previous).catch(() => {})
+    return ref
+  }
+
+  /** Frees the bytes of one of our own files (after its entry was deleted). */
+  async removeOwn(ref: FileRef): Promise<void> {
+    if (ref.drive !== this.drives.key) return
+    this.known.delete(refKey(ref))
+    await this.drives.remove(ref.path)
+  }
+
+  // ---- receiving ----
+
+  /** Downloads and verifies the file of an entry; resolves once the verified bytes are here. */
+  async download(room: Room, id: string): Promise<DownloadResult> {
+    const item = fileEntry(room, id)
+    const started = performance.now()
+    const { fetched } = await this.fetch(room, item)
+    return { entry: item, fetched, ms: performance.now() - started }
+  }
+
+  /** Writes the verified bytes to exactly `target` (through a temp file beside it). */
+  async saveFile(room: Room, id: string, target: string): Promise<string> {
+    const item = fileEntry(room, id)
+    const { blob } = await this.fetch(room, item)
+    const file = path.resolve(target)
+    const tmp = path.join(
+      path.dirname(file),
+      `.linkup-${crypto.randomBytes(6).toString('hex')}.part`,
+    )
+    const hasher = new FileHasher()
+    try {
+      const out = fs.createWriteStream(tmp, { flags: 'wx' })
+      const source = Readable.from(this.blocks(item.file!, blob, hasher), { objectMode: false })
+      await new Promise<void>((resolve, reject) => {
+        source.on('error', reject)
+        out.on('error', reject)
+        out.on('close', resolve)
+        source.pipe(out)
+      })
+      // Checked again on the way out: what lands on disk is what the entry names.
+      if (hasher.bytes !== item.file!.size || hasher.digest() !== item.file!.hash)
+        throw new Error('The stored bytes no longer match the file; download it again.')
+      await fsp.rename(tmp, file)
+    } catch (err) {
+      await fsp.rm(tmp, { force: true }).catch(() => {})
+      throw err
+    }
+    return file
+  }
+
+  /** Saves under the entry's name, made safe, inside `folder`, never replacing a file. */
+  async saveFileIn(room: Room, id: string, folder: string): Promise<string> {
+    const item = fileEntry(room, id)
+    const first = safeTarget(folder, item.file!.name)
+    let target = first
+    for (let n = 2; await exists(target); n++) {
+      if (n > 999) throw new Error('Too many files with that name in the folder.')
+      target = safeTarget(folder, numberedName(path.basename(first), n))
+    }
+    return this.saveFile(room, id, target)
+  }
+
+  /** The verified bytes of an entry's file, as a stream (downloads first if needed). */
+  async readFile(room: Room, id: string): Promise<Readable> {
+    const item = fileEntry(room, id)
+    const { blob } = await this.fetch(room, item)
+    return Readable.from(this.blocks(item.file!, blob), { objectMode: false })
+  }
+
+  /** A member's avatar bytes, verified; null while they are not here. */
+  async readAvatar(ref: FileRef | null): Promise<Readable | null> {
+    if (!ref || ref.size > MAX_AVATAR_BYTES) return null
+    const known = this.known.get(refKey(ref))
+    if (ref.drive === this.drives.key) {
+      const node = await this.drives.own.entry(ref.path, { wait: false }).catch(() => null)
+      return node?.value?.blob
+        ? Readable.from(this.blocks(ref, node.value.blob), { objectMode: false })
+        : null
+    }
+    return known?.state === 'ready'
+      ? Readable.from(this.blocks(ref, known.blob), { objectMode: false })
+      : null
+  }
+
+  /** Reads a blob's blocks from local storage only. */
+  private async *blocks(ref: FileRef, blob: BlobId, hasher?: FileHasher): AsyncGenerator<Buffer> {
+    const drive = await this.drives.open(ref.drive)
+    const blobs = await drive.getBlobs()
+    for (let i = blob.blockOffset; i < blob.blockOffset + blob.blockLength; i++) {
+      const block = await blobs.core.get(i, { wait: false })
+      if (!block) throw new Error('Part of the file is no longer stored here; download it again.')
+      hasher?.update(block)
+      yield block
+    }
+  }
+
+  /** The one download of a reference, shared by every entry that waits for it. */
+  private async fetch(room: Room | null, item: TimelineEntry | null, ref = item!.file!) {
+    if (ref.size > this.ctx.maxFileBytes)
+      throw new Error(
+        `This file is ${store.formatBytes(ref.size)}; downloads can be at most ` +
+          `${store.formatBytes(this.ctx.maxFileBytes)}. Nothing was downloaded.`,
+      )
+    if (this.closed) throw new TransferError('LinkUp is closing.')
+    const key = refKey(ref)
+    const known = this.known.get(key)
+    if (known?.state === 'broken') throw brokenError(known.reason)
+    if (known?.state === 'ready') return { blob: known.blob, fetched: 0 }
+    let run = this.running.get(key)
+    if (!run) {
+      run = this.start(key, ref)
+      this.running.set(key, run)
+    }
+    if (room && item && !run.waiters.some((w) => w.item === item)) {
+      run.waiters.push({ room, item })
+      this.setState(room, item, 'downloading')
+    }
+    return run.outcome
+  }
+
+  private start(key: string, ref: FileRef): Running {
+    const run: Running = { transfer: null, waiters: [], outcome: null as any }
+    run.outcome = (async () => {
+      const drive = await this.drives.open(ref.drive)
+      if (this.closed) throw new TransferError('LinkUp is closing.')
+      run.transfer = new Transfer({
+        drive,
+        path: ref.path,
+        size: ref.size,
+        hash: ref.hash,
+        stallMs: this.ctx.stallMs,
+        onProgress: (p) => {
+          for (const { room, item } of run.waiters)
+            this.ctx.emit('file:progress', { room: room.key, id: item.id, ...p })
+        },
+      })
+      return this.settle(key, run, await run.transfer.result)
+    })()
+    run.outcome
+      .catch(() => {
+        for (const { room, item } of run.waiters)
+          if (item.fileState === 'downloading') this.setState(room, item, 'remote')
+      })
+      .finally(() => this.running.delete(key))
+    return run
+  }
+
+  private settle(key: string, run: Running, result: TransferResult) {
+    if (!result.ok) {
+      this.known.set(key, { state: 'broken', reason: result.broken })
+      for (const { room, item } of run.waiters) this.setState(room, item, 'broken')
+      throw brokenError(result.broken)
+    }
+    this.known.set(key, { state: 'ready', blob: result.blob })
+    for (const { room, item } of run.waiters) this.setState(room, item, 'ready')
+    return { blob: result.blob, fetched: result.fetched }
+  }
+
+  private setState(room: Room, item: TimelineEntry, state: TimelineEntry['fileState']): void {
+    if (item.fileState === state) return
+    item.fileState = state
+    if (room.visible(item)) this.ctx.emit('entry:updated', item)
+  }
+
+  // ---- what arrives by itself ----
+
+  /** Hooks a room: marks file entries as they arrive, fetches voice notes and avatars. */
+  attach(room: Room): void {
+    room.on('entry:added', (item: TimelineEntry) => this.notice(room, item))
+    room.on('profile', (w: { key: string; own: boolean; avatar: FileRef | null }) => {
+      if (!w.own && w.avatar) this.noticeAvatar(room, w.key, w.avatar)
+    })
+  }
+
+  /** Marks entries loaded by paging, and queues their voice notes. */
+  seen(room: Room, items: TimelineEntry[]): TimelineEntry[] {
+    for (const item of items) this.notice(room, item)
+    return items
+  }
+
+  decorate(item: TimelineEntry): TimelineEntry {
+    if (!item.file || item.fileState) return item
+    const known = this.known.get(refKey(item.file))
+    item.fileState = item.own || known?.state === 'ready' ? 'ready' : (known?.state ?? 'remote')
+    return item
+  }
+
+  private notice(room: Room, item: TimelineEntry): void {
+    if (!item.file) return
+    this.decorate(item)
+    const ref = item.file
+    if (item.kind !== 'audio' || item.own || item.deleted || item.fileState !== 'remote') return
+    if (ref.size > MAX_VOICE_NOTE_BYTES || ref.size > this.ctx.maxFileBytes) return
+    this.auto(() => this.fetch(room, item))
+  }
+
+  private noticeAvatar(room: Room, member: string, ref: FileRef): void {
+    if (ref.size > MAX_AVATAR_BYTES || this.known.get(refKey(ref))?.state === 'broken') return
+    this.auto(async () => {
+      const { blob } = await this.fetch(null, null, ref)
+      const bytes: Buffer[] = []
+      for await (const block of this.blocks(ref, blob)) bytes.push(block)
+      const problem = store.avatarProblem(Buffer.concat(bytes))
+      if (problem) {
+        this.known.set(refKey(ref), { state: 'broken', reason: problem })
+        return
+      }
+      this.ctx.emit('avatar:updated', { room: room.key, member, avatar: ref })
+    })
+  }
+
+  /** Background downloads, a few at a time; failures leave the entry to try again later. */
+  private auto(job: () => Promise<unknown>): void {
+    if (this.closed) return
+    this.queue.push(job)
+    this.pump()
+  }
+
+  private pump(): void {
+    while (!this.closed && this.autoActive < AUTO_DOWNLOADS && this.queue.length) {
+      const job = this.queue.shift()!
+      this.autoActive++
+      job()
+        .catch(() => {})
+        .finally(() => {
+          this.autoActive--
+          this.pump()
+        })
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.queue.length = 0
+    const runs = [...this.running.values()]
+    for (const run of runs) run.transfer?.abort(new TransferError('LinkUp is closing.'))
+    await Promise.allSettled(runs.map((r) => r.outcome))
+    await this.drives.close()
+  }
+}
+
+/** One key per reference: the same bytes named the same way, with the same hash and size. */
+function refKey(ref: FileRef): string {
+  return `${ref.drive}:${ref.path}:${ref.hash}:${ref.size}`
+}
+
+function fileEntry(room: Room, id: string): TimelineEntry {
+  const item = room.timeline.get(id)
+  if (!item || !item.file)
+    throw new Error('That message is not a file in this room (or not loaded).')
+  if (item.deleted) throw new Error('That file was deleted.')
+  return item
+}
+
+function brokenError(reason: string): Error {
+  return new Error(`This file is broken: ${reason}. It is not shown as the file.`)
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fsp.access(file).then(
+    () => true,
+    () => false,
+  )
+}
