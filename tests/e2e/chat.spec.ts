@@ -23,6 +23,15 @@ test('create a room, join it by invite link, and chat both ways', async ({ alice
   await bob.send('Hi Alice, got it')
   await expect(alice.message('Hi Alice, got it')).toBeVisible()
 
+  // Shift+Enter is a new line in the same message; Enter sends.
+  await alice.composer.fill('line one')
+  await alice.composer.press('Shift+Enter')
+  await alice.composer.pressSequentially('line two')
+  await expect(alice.composer).toHaveValue('line one\nline two')
+  await alice.composer.press('Enter')
+  await expect(bob.message('line one').locator('br')).toHaveCount(1)
+  await expect(bob.message('line one')).toContainText('line two')
+
   // Own messages show delivery: written locally, then fetched by the other member.
   await expect(alice.message('Hello Bob').getByTestId('delivery')).toHaveText('reached 1')
   await expect(bob.message('Hello Bob').getByTestId('delivery')).toHaveCount(0)

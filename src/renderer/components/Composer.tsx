@@ -161,8 +161,10 @@ export function Composer(props: {
               }}
               onMouseEnter={() => setPick(i)}
             >
-              <span className="mono command-name">~{c.name}</span>
-              {c.args ? <span className="mono muted command-args">{c.args}</span> : null}
+              <span className="mono command-name">
+                ~{c.name}
+                {c.args ? <span className="muted command-args">{c.args}</span> : null}
+              </span>
               <span className="command-about">{c.about}</span>
             </li>
           ))}
