@@ -75,7 +75,7 @@ export class App {
         env: { ...process.env, LINKUP_HOST: '127.0.0.1' },
       })
       this.page = await this.electron.firstWindow()
-      this.page.on('pageerror', (err) => this.errors.push(err.message))
+      this.watch(this.page)
     } else {
       this.node = new LinkupNode({
         storage: this.storage,
@@ -89,10 +89,19 @@ export class App {
       })
       if (!this.page) {
         this.page = await this.context.newPage()
-        this.page.on('pageerror', (err) => this.errors.push(err.message))
+        this.watch(this.page)
       }
       await this.page.goto(this.shell.url)
     }
+  }
+
+  /** Uncaught exceptions and CSP refusals fail the test that caused them. */
+  private watch(page: Page): void {
+    page.on('pageerror', (err) => this.errors.push(err.message))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/u.test(msg.text()))
+        this.errors.push(msg.text())
+    })
   }
 
   private async quit(): Promise<void> {
