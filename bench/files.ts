@@ -7,10 +7,20 @@ import { pipeline } from 'node:stream/promises'
 import Corestore from 'corestore'
 import Hyperdrive from 'hyperdrive'
 import { LinkupNode } from '../src/core/node'
+import type { TimelineEntry } from '../src/shared/types'
+import { makeNode } from './lib/engines'
 import { size, type BenchContext, type Benchmark } from './lib/context'
 import { MiB, mbPerSecond, randomFile, sha256 } from './lib/files'
 import { peakRssMiB, resetPeakRss, settle } from './lib/memory'
-import { bareSwarm, randomTopic, removeTempDirs, tempDir, testnet, type Bootstrap } from './lib/net'
+import {
+  bareSwarm,
+  once,
+  randomTopic,
+  removeTempDirs,
+  tempDir,
+  testnet,
+  type Bootstrap,
+} from './lib/net'
 import { ge, result, type Result } from './lib/result'
 import { spawnWorker } from './lib/worker'
 
@@ -25,6 +35,7 @@ import { spawnWorker } from './lib/worker'
 const SELF = fileURLToPath(import.meta.url)
 const WRITE_BYTES = 64 * 1024
 const TRANSFER_TIMEOUT_MS = 120_000
+const ENTRY_TIMEOUT_MS = 30_000
 const LINKUP_PENDING = 'node.sendFile / node.download do not exist yet (files engine in progress)'
 
 type Method = 'bare' | 'hyperdrive' | 'base64' | 'linkup'
@@ -32,11 +43,19 @@ type Method = 'bare' | 'hyperdrive' | 'base64' | 'linkup'
 // ---- one side of a transfer, inside a worker process ----
 
 // Each role keeps its own swarm and store, so one process can also play both sides.
-type Side = { swarm?: any; store?: any; drive?: any }
+type Side = { swarm?: any; store?: any; drive?: any; node?: LinkupNode }
 const sides: Record<'sender' | 'receiver', Side> = { sender: {}, receiver: {} }
 
 async function serve(method: Method, bootstrap: Bootstrap, file: string): Promise<string> {
   const side = sides.sender
+  if (method === 'linkup') {
+    // Importing the file into the sender's drive is set-up, like the drive baseline's.
+    const node = (side.node = await makeNode(bootstrap))
+    const { key: room } = await node.createRoom('files')
+    const entry = await node.sendFile(room, file)
+    await node.swarm.flush()
+    return JSON.stringify({ room, id: entry.id })
+  }
   const swarm = (side.swarm = bareSwarm(bootstrap, { open: true }))
   if (method === 'hyperdrive') {
     const store = (side.store = new Corestore(
@@ -80,15 +99,20 @@ async function jsonFile(conn: any, file: string): Promise<void> {
   conn.write(Buffer.from(JSON.stringify(message)))
 }
 
-async function open(bootstrap: Bootstrap): Promise<void> {
+async function open(method: Method, bootstrap: Bootstrap): Promise<void> {
   const side = sides.receiver
+  if (method === 'linkup') {
+    side.node = await makeNode(bootstrap)
+    return
+  }
   side.swarm = bareSwarm(bootstrap)
   await side.swarm.listen()
 }
 
 /** Asks for the file and times it to the last byte on disk. */
-async function fetch(method: Method, key: string, out: string, bytes: number): Promise<number> {
+async function fetch(method: Method, key: string, out: string, bytes: number): Promise<Fetched> {
   const side = sides.receiver
+  if (method === 'linkup') return linkupFetch(side.node!, key, out)
   const swarm = side.swarm
   const topic = Buffer.from(key, 'hex')
   if (method === 'hyperdrive') {
@@ -104,7 +128,7 @@ async function fetch(method: Method, key: string, out: string, bytes: number): P
     const start = performance.now()
     await drive.update({ wait: true })
     await pipeline(drive.createReadStream('/file'), fs.createWriteStream(out))
-    return performance.now() - start
+    return { ms: performance.now() - start }
   }
   const connected = onceEvent(swarm, 'connection')
   swarm.join(topic, { server: false, client: true })
@@ -132,7 +156,31 @@ async function fetch(method: Method, key: string, out: string, bytes: number): P
   }
   sink.end()
   await onceEvent(sink, 'finish')
-  return performance.now() - start
+  return { ms: performance.now() - start }
+}
+
+interface Fetched {
+  ms: number
+  /** LinkUp: download() alone; the rest is saveFile() writing the verified bytes out. */
+  downloadMs?: number
+}
+
+/** Joins the room, waits for the file entry, then download() and saveFile() to `out`. */
+async function linkupFetch(node: LinkupNode, key: string, out: string): Promise<Fetched> {
+  const { room, id } = JSON.parse(key) as { room: string; id: string }
+  const arrived = once(
+    node as any,
+    'entry:added',
+    ENTRY_TIMEOUT_MS,
+    (item: TimelineEntry) => item.id === id,
+  )
+  await node.joinRoom(room)
+  await arrived
+  const start = performance.now()
+  await node.download(room, id)
+  const downloaded = performance.now()
+  await node.saveFile(room, id, out)
+  return { ms: performance.now() - start, downloadMs: downloaded - start }
 }
 
 export const worker = {
@@ -146,6 +194,7 @@ export const worker = {
   peak: () => peakRssMiB(),
   async close() {
     for (const side of Object.values(sides)) {
+      await side.node?.close().catch(() => {})
       await side.swarm?.destroy().catch(() => {})
       await side.drive?.close().catch(() => {})
       await side.store?.close().catch(() => {})
@@ -157,6 +206,8 @@ export const worker = {
 
 interface Transfer {
   mbps: number
+  /** LinkUp: rate of download() alone, before saveFile(). */
+  downloadMbps?: number
   /** Peak RSS of each side, MiB; measured only when the sides are separate processes. */
   sender: number | null
   receiver: number | null
@@ -176,9 +227,9 @@ async function transfer(
   try {
     const out = path.join(path.dirname(src), `received-${method}-${processes}-${bytes}`)
     const key = await sender.call<string>('serve', method, bootstrap, src)
-    await receiver.call('open', bootstrap)
+    await receiver.call('open', method, bootstrap)
     await Promise.all([sender.call('resetPeak'), processes === 2 && receiver.call('resetPeak')])
-    const ms = await receiver.call<number>('fetch', method, key, out, bytes)
+    const { ms, downloadMs } = await receiver.call<Fetched>('fetch', method, key, out, bytes)
     const peaks =
       processes === 2
         ? await Promise.all([sender.call<number>('peak'), receiver.call<number>('peak')])
@@ -186,14 +237,20 @@ async function transfer(
     if ((await sha256(out)) !== (await sha256(src)))
       throw new Error(`${method}: received file differs`)
     await fsp.rm(out)
-    return { mbps: mbPerSecond(bytes, ms), sender: peaks[0], receiver: peaks[1] }
+    return {
+      mbps: mbPerSecond(bytes, ms),
+      downloadMbps: downloadMs ? mbPerSecond(bytes, downloadMs) : undefined,
+      sender: peaks[0],
+      receiver: peaks[1],
+    }
   } finally {
     await Promise.all([sender.close(), receiver.close()])
   }
 }
 
 function linkupFilesExist(): boolean {
-  return typeof (LinkupNode.prototype as any).sendFile === 'function'
+  const api = LinkupNode.prototype as any
+  return ['sendFile', 'download', 'saveFile'].every((fn) => typeof api[fn] === 'function')
 }
 
 async function run(ctx: BenchContext): Promise<Result[]> {
@@ -255,7 +312,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         'bare secret-stream, 64 KiB writes',
         bare2.mbps,
         60,
-        'sender and receiver in separate processes, like two users; receiver timed from request to last byte on disk',
+        `sender and receiver in separate processes, like two users; timed from asking for the file to the last byte on disk (LinkUp: download() then saveFile()${linkup2.downloadMbps ? `; download() alone ${linkup2.downloadMbps.toFixed(1)} MB/s` : ''})`,
       ),
       row(
         `file ${mib} MiB, 2 processes (vs hyperdrive)`,
@@ -272,7 +329,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         'bare secret-stream, 64 KiB writes',
         bare1.mbps,
         60,
-        'both sides in one process, like the reference figures in DESIGN.md',
+        `both sides in one process, like the reference figures in DESIGN.md${linkup1.downloadMbps ? `; download() alone ${linkup1.downloadMbps.toFixed(1)} MB/s` : ''}`,
       ),
       row(
         `file ${mib} MiB, 1 process (vs hyperdrive)`,

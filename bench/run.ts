@@ -44,9 +44,8 @@ function parseArgs(argv: string[]) {
 }
 
 async function runOne(name: string, quick: boolean, prof: boolean): Promise<Result[]> {
-  const profDir = path.join(HERE, 'results', 'prof')
+  if (prof) process.env.LINKUP_BENCH_PROF = path.join(ROOT, '.tmp', 'bench-prof', name)
   const worker = spawnWorker(path.join(HERE, 'lib', 'bench-child.ts'), {
-    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     callTimeoutMs: quick ? LIMIT_MS.quick : LIMIT_MS.full,
   })
   try {

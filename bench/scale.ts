@@ -1,3 +1,4 @@
+import { performance as nodePerformance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import type { LinkupNode } from '../src/core/node'
 import type { TimelineEntry } from '../src/shared/types'
@@ -27,6 +28,7 @@ import { spawnWorker } from './lib/worker'
 
 const SELF = fileURLToPath(import.meta.url)
 const JOIN_WAIT_MS = 10_000
+const JOIN_GROUP = 8
 const SETTLE_MS = 2_000
 const ARRIVAL_TIMEOUT_MS = 10_000
 
@@ -38,6 +40,20 @@ interface ScaleRun {
   reached: number[]
   degrees: number[]
   setupMs: number
+  /** Event-loop utilisation in the second before the first message. */
+  busy?: number
+  /** Hypercore replication sessions (one per writer core per connection) across all engines. */
+  sessions?: number
+}
+
+/** Counts replication sessions from engine internals: evidence for the memory figure. */
+function replicationSessions(nodes: LinkupNode[], room: string): number {
+  let sessions = 0
+  for (const node of nodes) {
+    const writers = (node as any).rooms_?.get(room)?.timeline?.writers
+    for (const w of writers?.values() ?? []) sessions += w.core?.peers?.length ?? 0
+  }
+  return sessions
 }
 
 async function linkup(bootstrap: Bootstrap, count: number, messages: number): Promise<ScaleRun> {
@@ -50,14 +66,22 @@ async function linkup(bootstrap: Bootstrap, count: number, messages: number): Pr
     nodes.push(await makeNode(bootstrap))
     const { key: room } = await nodes[0].createRoom('scale')
     await nodes[0].swarm.flush()
-    for (let i = 1; i < count; i++) {
-      const node = await makeNode(bootstrap)
-      nodes.push(node)
-      await node.joinRoom(room)
-      await waitPeers(node, room, 1, JOIN_WAIT_MS)
+    // Joiners come JOIN_GROUP at a time; each group waits for every member's first peer.
+    for (let i = 1; i < count; i += JOIN_GROUP) {
+      const group = await Promise.all(
+        Array.from({ length: Math.min(JOIN_GROUP, count - i) }, () => makeNode(bootstrap)),
+      )
+      nodes.push(...group)
+      await Promise.all(group.map((node) => node.joinRoom(room)))
+      await Promise.all(group.map((node) => waitPeers(node, room, 1, JOIN_WAIT_MS)))
     }
     await sleep(SETTLE_MS)
     const setupMs = performance.now() - started
+    // How busy the process still is with the mesh before anything is sent.
+    const elu0 = nodePerformance.eventLoopUtilization()
+    await sleep(1000)
+    const busy = nodePerformance.eventLoopUtilization(elu0).utilization
+    const sessions = replicationSessions(nodes, room)
     const sender = nodes[0]
     const others = nodes.slice(1)
     const samples: number[] = []
@@ -95,6 +119,8 @@ async function linkup(bootstrap: Bootstrap, count: number, messages: number): Pr
       reached,
       degrees,
       setupMs,
+      busy,
+      sessions,
     }
   } finally {
     await Promise.all(nodes.map((n) => n.close()))
@@ -189,7 +215,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const bs = summarize(b.samples)
     const deg = summarize(l.degrees)
     const expected = (count - 1) * messages
-    const delivery = `${l.samples.length}/${expected} deliveries within ${ARRIVAL_TIMEOUT_MS / 1000} s; peers per engine min ${deg.p50 === undefined ? '?' : Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}; set-up ${(l.setupMs / 1000).toFixed(1)} s`
+    const delivery = `${l.samples.length}/${expected} deliveries within ${ARRIVAL_TIMEOUT_MS / 1000} s; peers per engine min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}; set-up ${(l.setupMs / 1000).toFixed(1)} s; event loop ${((l.busy ?? 0) * 100).toFixed(0)}% busy before sending; ${l.sessions} hypercore replication sessions (${((l.rssPerEngine * count * 1024) / Math.max(1, l.sessions ?? 1)).toFixed(0)} KiB RSS each)`
     const missing = l.samples.length < expected
     return [
       result({

@@ -23,8 +23,11 @@ export interface SpawnOptions {
 }
 
 export function spawnWorker(modulePath: string, opts: SpawnOptions = {}): Worker {
+  // `npm run bench -- --prof` profiles every process of a benchmark, workers included.
+  const prof = process.env.LINKUP_BENCH_PROF
+  const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []
   const child: ChildProcess = fork(MAIN, [modulePath], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(opts.execArgv ?? [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profArgs, ...(opts.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const calls = new Map<number, { resolve(v: any): void; reject(e: Error): void }>()
