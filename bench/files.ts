@@ -226,8 +226,10 @@ async function transfer(
   const receiver = processes === 2 ? spawnWorker(SELF, opts) : sender
   try {
     const out = path.join(path.dirname(src), `received-${method}-${processes}-${bytes}`)
-    const key = await sender.call<string>('serve', method, bootstrap, src)
-    await receiver.call('open', method, bootstrap)
+    const [key] = await Promise.all([
+      sender.call<string>('serve', method, bootstrap, src),
+      receiver.call('open', method, bootstrap),
+    ])
     await Promise.all([sender.call('resetPeak'), processes === 2 && receiver.call('resetPeak')])
     const { ms, downloadMs } = await receiver.call<Fetched>('fetch', method, key, out, bytes)
     const peaks =
@@ -254,8 +256,8 @@ function linkupFilesExist(): boolean {
 }
 
 async function run(ctx: BenchContext): Promise<Result[]> {
-  const bigBytes = size(ctx, 100, 16) * MiB
-  const smallBytes = 10 * MiB
+  const bigBytes = size(ctx, 100, 4) * MiB
+  const smallBytes = size(ctx, 10, 2) * MiB
   const net = await testnet()
   const dir = await tempDir('linkup-bench-files-')
   try {
@@ -270,18 +272,20 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     }
     const bare2 = await measure('bare', 2, big, bigBytes)
     const drive2 = await measure('hyperdrive', 2, big, bigBytes)
-    const json2 = await measure('base64', 2, small, smallBytes)
-    const bare1 = await measure('bare', 1, big, bigBytes)
-    const drive1 = await measure('hyperdrive', 1, big, bigBytes)
     const have = linkupFilesExist()
     const none: Transfer = { mbps: NaN, sender: null, receiver: null }
     const linkup2 = have ? await measure('linkup', 2, big, bigBytes) : none
-    const linkupSmall = have ? await measure('linkup', 2, small, smallBytes) : none
-    const linkup1 = have ? await measure('linkup', 1, big, bigBytes) : none
+    // A quick run keeps to the two-process transfers; the full run does all of them.
+    const full = !ctx.quick
+    const bare1 = full ? await measure('bare', 1, big, bigBytes) : none
+    const drive1 = full ? await measure('hyperdrive', 1, big, bigBytes) : none
+    const linkup1 = have && full ? await measure('linkup', 1, big, bigBytes) : none
+    const json2 = full ? await measure('base64', 2, small, smallBytes) : none
+    const linkupSmall = have && full ? await measure('linkup', 2, small, smallBytes) : none
 
     const peaks = (t: Transfer) =>
       `sender ${t.sender?.toFixed(0)} / receiver ${t.receiver?.toFixed(0)} MiB`
-    const memoryNote = `peak RSS per side (fresh process each): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}; base64 ${peaks(json2)}`
+    const memoryNote = `peak RSS per side (fresh process each): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 ${peaks(json2)}` : ''}`
     const row = (
       name: string,
       value: number | null,
@@ -304,7 +308,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         ? r
         : { ...r, pass: null, note: `pending: ${LINKUP_PENDING}${note ? `. ${note}` : ''}` }
     }
-    return [
+    const rows = [
       row(
         `file ${mib} MiB, 2 processes`,
         linkup2.mbps,
@@ -340,7 +344,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         60,
       ),
       row(
-        'file 10 MiB, 2 processes',
+        `file ${smallBytes / MiB} MiB, 2 processes (vs base64 JSON)`,
         linkupSmall.mbps,
         'MB/s',
         'seed: base64 in one JSON message',
@@ -363,6 +367,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         drive2.receiver,
       ),
     ]
+    // Rows a quick run did not measure are left out rather than shown empty.
+    return full ? rows : rows.filter((r) => !/1 process|base64/.test(r.name))
   } finally {
     await net.destroy()
     await removeTempDirs()

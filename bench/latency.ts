@@ -98,7 +98,7 @@ async function bareRoundTrips(bootstrap: Bootstrap, n: number): Promise<number[]
 }
 
 async function run(ctx: BenchContext): Promise<Result[]> {
-  const n = size(ctx, 5000, 500)
+  const n = size(ctx, 5000, 200)
   const net = await testnet()
   try {
     ctx.log(`bare round trips x${n}`)

@@ -56,7 +56,12 @@ function replicationSessions(nodes: LinkupNode[], room: string): number {
   return sessions
 }
 
-async function linkup(bootstrap: Bootstrap, count: number, messages: number): Promise<ScaleRun> {
+async function linkup(
+  bootstrap: Bootstrap,
+  count: number,
+  messages: number,
+  settleMs = SETTLE_MS,
+): Promise<ScaleRun> {
   await settle()
   const rss0 = rssMiB()
   const heap0 = heapMiB()
@@ -75,11 +80,11 @@ async function linkup(bootstrap: Bootstrap, count: number, messages: number): Pr
       await Promise.all(group.map((node) => node.joinRoom(room)))
       await Promise.all(group.map((node) => waitPeers(node, room, 1, JOIN_WAIT_MS)))
     }
-    await sleep(SETTLE_MS)
+    await sleep(settleMs)
     const setupMs = performance.now() - started
     // How busy the process still is with the mesh before anything is sent.
     const elu0 = nodePerformance.eventLoopUtilization()
-    await sleep(1000)
+    await sleep(Math.min(1000, settleMs))
     const busy = nodePerformance.eventLoopUtilization(elu0).utilization
     const sessions = replicationSessions(nodes, room)
     const sender = nodes[0]
@@ -127,7 +132,12 @@ async function linkup(bootstrap: Bootstrap, count: number, messages: number): Pr
   }
 }
 
-async function bare(bootstrap: Bootstrap, count: number, messages: number): Promise<ScaleRun> {
+async function bare(
+  bootstrap: Bootstrap,
+  count: number,
+  messages: number,
+  settleMs = SETTLE_MS,
+): Promise<ScaleRun> {
   await settle()
   const rss0 = rssMiB()
   const heap0 = heapMiB()
@@ -152,7 +162,7 @@ async function bare(bootstrap: Bootstrap, count: number, messages: number): Prom
         inbound.push(c)
       }
     }
-    await sleep(SETTLE_MS)
+    await sleep(settleMs)
     const setupMs = performance.now() - started
     const samples: number[] = []
     const reached: number[] = []
@@ -193,24 +203,26 @@ async function inChild(
   bootstrap: Bootstrap,
   count: number,
   messages: number,
+  settleMs: number,
 ) {
   const child = spawnWorker(SELF, { callTimeoutMs: 240_000 })
   try {
-    return await child.call<ScaleRun>(fn, bootstrap, count, messages)
+    return await child.call<ScaleRun>(fn, bootstrap, count, messages, settleMs)
   } finally {
     await child.close()
   }
 }
 
 async function run(ctx: BenchContext): Promise<Result[]> {
-  const count = size(ctx, 64, 16)
-  const messages = size(ctx, 20, 5)
+  const count = size(ctx, 64, 8)
+  const messages = size(ctx, 20, 3)
+  const settleMs = size(ctx, SETTLE_MS, 300)
   const net = await testnet()
   try {
     ctx.log(`${count} bare swarms`)
-    const b = await inChild('bare', net.bootstrap, count, messages)
+    const b = await inChild('bare', net.bootstrap, count, messages, settleMs)
     ctx.log(`${count} engines`)
-    const l = await inChild('linkup', net.bootstrap, count, messages)
+    const l = await inChild('linkup', net.bootstrap, count, messages, settleMs)
     const ls = summarize(l.samples)
     const bs = summarize(b.samples)
     const deg = summarize(l.degrees)

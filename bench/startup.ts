@@ -53,8 +53,8 @@ async function prepare(bootstrap: Bootstrap, total: number, ctx: BenchContext) {
 }
 
 async function run(ctx: BenchContext): Promise<Result[]> {
-  const total = size(ctx, 100_000, 10_000)
-  const runs = size(ctx, 5, 3)
+  const total = size(ctx, 100_000, 2_000)
+  const runs = size(ctx, 5, 1)
   const net = await testnet()
   try {
     const { storage, keys, blocks } = await prepare(net.bootstrap, total, ctx)

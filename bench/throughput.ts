@@ -70,8 +70,8 @@ async function hypercoreAppends(n: number): Promise<number> {
 }
 
 async function run(ctx: BenchContext): Promise<Result[]> {
-  const n = size(ctx, 50_000, 10_000)
-  const nAwaited = size(ctx, 5_000, 1_000)
+  const n = size(ctx, 50_000, 3_000)
+  const nAwaited = size(ctx, 5_000, 300)
   const net = await testnet()
   try {
     ctx.log(`hypercore appends awaited one at a time x${nAwaited}`)

@@ -8,8 +8,16 @@ import type { Result } from './result'
 
 const W = 960
 const LINKUP = '#2f6fde'
-const BASE = '#9aa5b1'
+const LINKUP_LIGHT = '#8fb3f0'
+const BASE = '#6b7785'
+const BASE_LIGHT = '#b9c1ca'
 const TARGET = '#d33'
+/** Baselines of the transfer panel: short bar label, colour, legend text. */
+const TRANSFER_BASELINES: Array<[RegExp, string, string, string]> = [
+  [/bare secret-stream/, 'bare', '#6b7785', 'bare: bare secret-stream, 64 KiB writes'],
+  [/hyperdrive/, 'drive', '#3c9d8f', 'drive: default hyperdrive replication'],
+  [/base64/, 'base64', '#c98a2b', 'base64: seed design, file in one JSON message'],
+]
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"'
 
 interface Bar {
@@ -47,12 +55,15 @@ function latencyGroups(results: Result[]): Group[] {
     const title = r.name.replace(/ p(50|99)\b/, '')
     const g = groups.get(title) ?? { title, bars: [] }
     groups.set(title, g)
-    g.bars.push({ label: `LinkUp ${pct}`, value: r.value, color: LINKUP, target: targetValue(r) })
-    g.bars.push({ label: `base ${pct}`, value: r.baseline_value, color: BASE })
+    const light = pct === 'p99'
+    const target = targetValue(r)
+    g.bars.push({ label: pct, value: r.value, color: light ? LINKUP_LIGHT : LINKUP, target })
+    g.bars.push({ label: pct, value: r.baseline_value, color: light ? BASE_LIGHT : BASE })
   }
-  // LinkUp bars first, then the baseline's.
+  // LinkUp p50, p99, then the baseline's p50, p99.
+  const rank = [LINKUP, LINKUP_LIGHT, BASE, BASE_LIGHT]
   for (const g of groups.values())
-    g.bars.sort((a, b) => Number(a.color !== LINKUP) - Number(b.color !== LINKUP))
+    g.bars.sort((a, b) => rank.indexOf(a.color) - rank.indexOf(b.color))
   return [...groups.values()]
 }
 
@@ -63,17 +74,12 @@ function transferGroups(results: Result[]): Group[] {
     const title = r.name.replace(/ \(vs [^)]*\)$/, '').replace(/^file /, '')
     let g = groups.get(title)
     if (!g) {
-      g = {
-        title,
-        bars: [{ label: 'LinkUp', value: r.value, color: LINKUP, target: targetValue(r) }],
-      }
+      const target = targetValue(r)
+      g = { title, bars: [{ label: 'LinkUp', value: r.value, color: LINKUP, target }] }
       groups.set(title, g)
     }
-    const short = (r.baseline ?? '')
-      .replace(/,.*$/, '')
-      .replace(/^default /, '')
-      .replace(/^seed: /, '')
-    g.bars.push({ label: short, value: r.baseline_value, color: BASE })
+    const known = TRANSFER_BASELINES.find(([re]) => re.test(r.baseline ?? ''))
+    g.bars.push({ label: known?.[1] ?? 'base', value: r.baseline_value, color: known?.[2] ?? BASE })
   }
   return [...groups.values()]
 }
@@ -97,22 +103,23 @@ function panel(
   const right = W - 20
   const bottom = top + height
   out.push(
-    `<text x="${left}" y="${top - 14}" font-size="15" font-weight="600" ${FONT}>${esc(title)}</text>`,
+    `<text x="${left}" y="${top - 40}" font-size="15" font-weight="600" ${FONT}>${esc(title)}</text>`,
   )
   for (const t of scale.ticks) {
     const y = scale.y(t)
     out.push(`<line x1="${left}" x2="${right}" y1="${y}" y2="${y}" stroke="#e5e8eb"/>`)
     out.push(
-      `<text x="${left - 6}" y="${y + 4}" font-size="11" text-anchor="end" fill="#555" ${FONT}>${fmt(t)}</text>`,
+      `<text x="${left - 6}" y="${y + 4}" font-size="11" text-anchor="end" fill="#555" ${FONT}>${t}</text>`,
     )
   }
   out.push(
     `<text x="16" y="${(top + bottom) / 2}" font-size="11" fill="#555" transform="rotate(-90 16 ${(top + bottom) / 2})" text-anchor="middle" ${FONT}>${esc(unit)}</text>`,
   )
   const bars = groups.reduce((n, g) => n + g.bars.length, 0)
-  const gap = 36
-  const barW = Math.min(34, (right - left - gap * (groups.length + 1)) / Math.max(1, bars))
-  let x = left + gap
+  const gap = 48
+  const barW = Math.min(44, (right - left - gap * (groups.length + 1)) / Math.max(1, bars))
+  const used = bars * barW + gap * Math.max(0, groups.length - 1)
+  let x = left + (right - left - used) / 2
   for (const g of groups) {
     const start = x
     for (const b of g.bars) {
@@ -169,9 +176,9 @@ export function chartSvg(report: {
   const out: string[] = []
   const lat = latencyGroups(report.results)
   const files = transferGroups(report.results)
-  const latTop = 80
+  const latTop = 120
   const latH = 230
-  const fileTop = latTop + latH + 100
+  const fileTop = latTop + latH + 120
   const fileH = 200
   const H = fileTop + fileH + 50
   const lo = 0.01
@@ -201,19 +208,26 @@ export function chartSvg(report: {
     out.push(
       `<text x="20" y="46" font-size="11" fill="#555" ${FONT}>${esc(`${report.command ?? ''} · ${m.cpu}, ${m.cores} cores, Node ${m.node} · load ${m.load?.join(' ') ?? '?'}`)}</text>`,
     )
-  const legend = [
+  const legend = (y: number, items: Array<[string, string]>) => {
+    let x = 70
+    for (const [color, label] of items) {
+      const mark =
+        color === TARGET
+          ? `<line x1="${x}" x2="${x + 14}" y1="${y - 4}" y2="${y - 4}" stroke="${TARGET}" stroke-width="2"/>`
+          : `<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${color}"/>`
+      out.push(`${mark}<text x="${x + 18}" y="${y}" font-size="11" ${FONT}>${esc(label)}</text>`)
+      x += 30 + label.length * 6.2
+    }
+  }
+  legend(latTop - 16, [
     [LINKUP, 'LinkUp'],
-    [BASE, 'baseline (bare Holepunch stack / seed design)'],
-  ]
-  legend.forEach(([color, label], i) => {
-    const x = 500 + i * 90
-    out.push(
-      `<rect x="${x}" y="18" width="12" height="12" fill="${color}"/><text x="${x + 16}" y="28" font-size="11" ${FONT}>${esc(label)}</text>`,
-    )
-  })
-  out.push(
-    `<line x1="690" x2="706" y1="24" y2="24" stroke="${TARGET}" stroke-width="2"/><text x="710" y="28" font-size="11" ${FONT}>target</text>`,
-  )
+    [BASE, 'bare Holepunch stack (secret-stream RTT / fan-out); lighter bars: p99'],
+    [TARGET, 'target'],
+  ])
+  legend(fileTop - 16, [
+    [LINKUP, 'LinkUp'],
+    ...TRANSFER_BASELINES.map(([, , color, label]) => [color, label] as [string, string]),
+  ])
   panel(out, latTop, latH, 'Message latency, ms (log scale)', lat, logScale, 'ms')
   panel(out, fileTop, fileH, 'File transfer, MB/s (10^6 bytes)', files, linScale, 'MB/s', {
     value: 60,
@@ -221,4 +235,11 @@ export function chartSvg(report: {
   })
   out.push('</svg>')
   return out.join('\n') + '\n'
+}
+
+// `tsx bench/lib/chart.ts results.json out.svg` redraws a chart from a saved run.
+if (process.argv[1]?.endsWith('chart.ts') && process.argv[2]) {
+  const fs = await import('node:fs')
+  const report = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))
+  fs.writeFileSync(process.argv[3] ?? 'chart.svg', chartSvg(report))
 }
