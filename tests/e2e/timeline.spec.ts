@@ -1,4 +1,4 @@
-import { SHELL, expect, test } from './fixtures'
+import { SHELL, expect, sharedRoom, test } from './fixtures'
 
 test.skip(SHELL === 'electron', 'seeds history through the in-process engine')
 
@@ -55,4 +55,32 @@ test('a long room stays small in the DOM and loads history while scrolling up', 
   expect(reading).toBeLessThan(SEEDED - 400)
   const after = await alice.page.evaluate(() => document.querySelectorAll('*').length)
   expect(after).toBeLessThan(800)
+})
+
+test('scrolled up: new messages wait below a jump button and a divider; sending jumps down', async ({
+  alice,
+  bob,
+}) => {
+  const room = await sharedRoom(alice, bob)
+  await Promise.all(Array.from({ length: 120 }, (_, i) => alice.node.send(room, `filler ${i}`)))
+  await expect(bob.message(/^\s*filler 119\s*$/)).toBeVisible()
+
+  const timeline = bob.page.getByTestId('timeline')
+  await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight / 2))
+  await expect(bob.page.getByTestId('jump-latest')).toBeVisible()
+  await alice.send('fresh news')
+  await expect(bob.page.getByTestId('jump-latest')).toHaveText(/1 new/)
+  await expect(bob.message('fresh news')).not.toBeInViewport()
+
+  await bob.page.getByTestId('jump-latest').click()
+  await expect(bob.message('fresh news')).toBeInViewport()
+  await expect(bob.page.getByTestId('new-messages-divider')).toHaveText('1 new message')
+  await expect(bob.page.getByTestId('jump-latest')).toBeHidden()
+
+  // Writing while scrolled up brings you back to what you wrote.
+  await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight / 3))
+  await expect(bob.page.getByTestId('jump-latest')).toBeVisible()
+  await bob.send('my answer')
+  await expect(bob.message('my answer')).toBeInViewport()
+  await expect(alice.message('my answer')).toBeVisible()
 })

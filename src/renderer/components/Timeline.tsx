@@ -1,6 +1,6 @@
-import type { ReactElement } from 'react'
+import { useSyncExternalStore, type ReactElement } from 'react'
 import type { RoomInfo, TimelineEntry } from '../../shared/types'
-import { useStore, useTimeline } from '../store/hooks'
+import { useStore } from '../store/hooks'
 import { TimelineList } from './TimelineList'
 import { TimelineStart } from './TimelineStart'
 
@@ -13,8 +13,9 @@ export function Timeline(props: {
 }): ReactElement {
   const store = useStore()
   const timeline = store.timeline(props.room.key)
-  useTimeline(timeline)
-  if (timeline.loaded) return <TimelineList {...props} />
+  // Only the first page matters here; the list itself follows every change.
+  const loaded = useSyncExternalStore(timeline.subscribe, () => timeline.loaded)
+  if (loaded) return <TimelineList {...props} />
   return (
     <div className="timeline-wrap">
       <div className="timeline" data-testid="timeline">

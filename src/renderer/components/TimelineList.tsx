@@ -42,6 +42,10 @@ export function TimelineList(props: {
   const divider = useAppState((s) => (s.divider?.room === room.key ? s.divider : null))
   const scrollRef = useRef<HTMLDivElement>(null)
   const [awayFromEnd, setAwayFromEnd] = useState(false)
+  // Mirrors awayFromEnd: calling setState with an unchanged value from the effect
+  // below still costs a render, and a burst of updates (delivery states of a hundred
+  // own messages) would chain those renders into React's nested-update limit.
+  const away = useRef(false)
   const entries = timeline.entries
   const count = entries.length
   const [headerHeight, setHeaderHeight] = useState(HEADER_ESTIMATE_PX)
@@ -98,22 +102,52 @@ export function TimelineList(props: {
     }
   }, [])
 
-  const onScroll = useCallback(() => {
+  const loadIfNearTop = useCallback(() => {
     const el = scrollRef.current
-    if (!el) return
-    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX
-    store.atBottom = atEnd
-    setAwayFromEnd(!atEnd)
-    if (atEnd) store.noteSeen(room.key)
-    if (el.scrollTop < LOAD_MORE_PX && timeline.loaded && timeline.hasMore && !timeline.loading) {
+    if (el && el.scrollTop < LOAD_MORE_PX && timeline.hasMore && !timeline.loading) {
       void store.loadOlder(room.key)
     }
   }, [store, room.key, timeline])
 
-  // New entries and finished pages may leave us at the end or near the top.
+  // Where the reader is comes from scroll events only, and "away from the end" only
+  // from moving up. Between an append and the virtualizer following it (which can take
+  // a few frames while new rows are measured) the list is briefly short of its end;
+  // judging by position alone would mark a reader who never moved as away, and drop a
+  // new-messages line into the middle of a burst.
+  const lastTop = useRef(0)
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current
+    if (!el) return
+    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX
+    const movedUp = el.scrollTop < lastTop.current
+    lastTop.current = el.scrollTop
+    if (atEnd) store.atBottom = true
+    else if (movedUp) store.atBottom = false
+    if (away.current !== !store.atBottom) {
+      away.current = !store.atBottom
+      setAwayFromEnd(away.current)
+    }
+    if (store.atBottom) store.noteSeen(room.key)
+    loadIfNearTop()
+  }, [store, room.key, loadIfNearTop])
+
+  // New entries and finished pages: mark them read if the reader is at the end, and
+  // keep loading while a short page still leaves the top in view.
   useEffect(() => {
-    if (timeline.loaded) onScroll()
-  }, [version, room.unread, onScroll, timeline.loaded])
+    if (store.atBottom) store.noteSeen(room.key)
+    loadIfNearTop()
+  }, [version, room.unread, store, room.key, loadIfNearTop])
+
+  const latest = useRef(() => {})
+  latest.current = () => {
+    if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' })
+  }
+  useEffect(() => {
+    store.jumpToLatest = () => latest.current()
+    return () => {
+      store.jumpToLatest = () => {}
+    }
+  }, [store])
 
   // The composer grows (notices, long drafts) and the window resizes: whoever was
   // reading the newest message keeps reading it.
@@ -200,11 +234,7 @@ export function TimelineList(props: {
         </div>
       </div>
       {awayFromEnd ? (
-        <button
-          className="jump-latest"
-          data-testid="jump-latest"
-          onClick={() => virtualizer.scrollToIndex(count - 1, { align: 'end' })}
-        >
+        <button className="jump-latest" data-testid="jump-latest" onClick={() => latest.current()}>
           <Icon name="down" size={15} />
           {room.unread > 0 ? `${room.unread} new` : 'Latest'}
         </button>

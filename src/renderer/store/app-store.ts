@@ -69,6 +69,8 @@ export class AppStore {
   private roomsTimer: ReturnType<typeof setTimeout> | null = null
   /** The open room's timeline is scrolled to its newest entry. */
   atBottom = true
+  /** Set by the open timeline: scrolls it to the newest entry. */
+  jumpToLatest: () => void = () => {}
 
   constructor(readonly api: LinkupApi) {}
 
@@ -213,6 +215,8 @@ export class AppStore {
   async send(room: string, text: string): Promise<void> {
     const entry = await this.api.sendMessage({ room, text })
     this.timeline(room).add(entry)
+    // Whoever writes wants to see what they wrote, even if they had scrolled up.
+    if (room === this.state.active && !this.atBottom) this.jumpToLatest()
     // Answering the room is reading it: the line has done its job.
     if (this.state.divider?.room === room) this.set({ divider: null })
   }
@@ -258,7 +262,8 @@ export class AppStore {
     const isNew = t.add(entry)
     if (!isNew || entry.own) return
     const members = this.state.members[entry.room]
-    if (members && !members.some((m) => m.key === entry.author)) void this.refreshMembers(entry.room)
+    if (members && !members.some((m) => m.key === entry.author))
+      void this.refreshMembers(entry.room)
     this.unseen.add(entry.room)
     this.refreshRoomsSoon()
     if (entry.room !== this.state.active || !t.loaded) return
