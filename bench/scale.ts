@@ -29,6 +29,8 @@ import { spawnWorker } from './lib/worker'
 const SELF = fileURLToPath(import.meta.url)
 const JOIN_WAIT_MS = 10_000
 const JOIN_GROUP = 8
+/** The mesh costs grow with the square of the room; past this the run is reported as failed. */
+const SETUP_LIMIT_MS = 180_000
 const SETTLE_MS = 2_000
 const ARRIVAL_TIMEOUT_MS = 10_000
 
@@ -79,6 +81,11 @@ async function linkup(
       nodes.push(...group)
       await Promise.all(group.map((node) => node.joinRoom(room)))
       await Promise.all(group.map((node) => waitPeers(node, room, 1, JOIN_WAIT_MS)))
+      const spent = performance.now() - started
+      if (spent > SETUP_LIMIT_MS && nodes.length < count)
+        throw new Error(
+          `set-up stopped: ${nodes.length}/${count} engines had joined after ${(spent / 1000).toFixed(0)} s`,
+        )
     }
     await sleep(settleMs)
     const setupMs = performance.now() - started
@@ -205,7 +212,7 @@ async function inChild(
   messages: number,
   settleMs: number,
 ) {
-  const child = spawnWorker(SELF, { callTimeoutMs: 240_000 })
+  const child = spawnWorker(SELF, { callTimeoutMs: SETUP_LIMIT_MS + 60_000 })
   try {
     return await child.call<ScaleRun>(fn, bootstrap, count, messages, settleMs)
   } finally {

@@ -38,7 +38,7 @@ export function resetPeakRss(): void {
   }
   sampledPeak = rssMiB()
   if (!sampler) {
-    sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMiB())), 10)
+    sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMiB())), 50)
     sampler.unref()
   }
 }
