@@ -8,9 +8,9 @@ import Hyperdrive from 'hyperdrive'
 // connections as the room history, and any member holding blocks of a drive serves them.
 
 /** Block size for files we write: fewer, larger blocks mean fewer requests and proofs. */
-export const FILE_BLOCK_BYTES = 256 * 1024
+export const FILE_BLOCK_BYTES = 1024 * 1024
 /** Blocks a receiver keeps requested from one peer at once (hypercore's default is 16). */
-const BLOB_INFLIGHT: [number, number] = [64, 512]
+const BLOB_INFLIGHT: [number, number] = [16, 64]
 const DRIVE_NAMESPACE = 'linkup-drive'
 
 /** Where a file's bytes sit in a drive's blob core (Hyperblobs id). */

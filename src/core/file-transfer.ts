@@ -10,8 +10,8 @@ import { FileHasher } from './file-hash'
 
 const PROGRESS_EVERY_MS = 100
 const RATE_WINDOW_MS = 1000
-/** Block reads kept in flight while hashing, to hide storage latency. */
-const READ_AHEAD = 8
+/** Hashing waits for the next block to land, and looks again at least this often. */
+const ARRIVAL_POLL_MS = 100
 
 export interface TransferProgress {
   done: number
@@ -42,16 +42,14 @@ export class Transfer {
   fetched = 0
   private done = 0
   private lastActivity = Date.now()
-  private readonly abortion: Promise<never>
-  private rejectAbort!: (err: Error) => void
+  private aborted: Error | null = null
+  private readonly waiting = new Set<(err: Error) => void>()
   private readonly cleanups: Array<() => void> = []
   private readonly samples: Array<[number, number]> = []
   private lastEmit = 0
   private finished = false
 
   constructor(private readonly req: TransferRequest) {
-    this.abortion = new Promise<never>((_, reject) => (this.rejectAbort = reject))
-    this.abortion.catch(() => {})
     const watchdog = setInterval(
       () => {
         if (Date.now() - this.lastActivity > req.stallMs)
@@ -69,7 +67,9 @@ export class Transfer {
   }
 
   abort(err: Error): void {
-    this.rejectAbort(err)
+    if (!this.aborted) this.aborted = err
+    for (const reject of this.waiting) reject(err)
+    this.waiting.clear()
     this.cleanup()
   }
 
@@ -78,11 +78,26 @@ export class Transfer {
     for (const fn of this.cleanups.splice(0)) fn()
   }
 
-  /** Waits for p unless the transfer is aborted first. */
+  /**
+   * Waits for p unless the transfer is aborted first. Not Promise.race against one
+   * long-lived promise: every race would leave a reaction on it holding its result,
+   * and here the results are the file's blocks.
+   */
   private step<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.abortion]).then((v) => {
-      this.lastActivity = Date.now()
-      return v
+    if (this.aborted) return Promise.reject(this.aborted)
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject)
+      p.then(
+        (value) => {
+          this.waiting.delete(reject)
+          this.lastActivity = Date.now()
+          resolve(value)
+        },
+        (err) => {
+          this.waiting.delete(reject)
+          reject(err)
+        },
+      )
     })
   }
 
@@ -106,6 +121,7 @@ export class Transfer {
     this.progress(true)
 
     let oversized = false
+    let arrived = (): void => {}
     const ondownload = (index: number, bytes: number) => {
       if (index < start || index >= end) return
       this.lastActivity = Date.now()
@@ -113,6 +129,7 @@ export class Transfer {
       this.done = Math.min(size, this.done + bytes)
       if (this.fetched > size) oversized = true
       this.progress(false)
+      arrived()
     }
     blobs.core.on('download', ondownload)
     this.cleanups.push(() => blobs.core.off('download', ondownload))
@@ -121,19 +138,24 @@ export class Transfer {
       this.cleanups.push(() => range.destroy())
     }
 
+    // Hash in order, reading only what is stored: the reads follow the range download
+    // and never add block requests of their own beside it.
+    const nextArrival = () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ARRIVAL_POLL_MS)
+        arrived = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
     const hasher = new FileHasher()
-    const get = (index: number): Promise<Buffer | null> => {
-      const p = session.get(index)
-      p.catch(() => {}) // an abort closes the session under reads still queued
-      return p
-    }
-    const reads: Promise<Buffer | null>[] = []
-    let next = start
-    while (next < end && reads.length < READ_AHEAD) reads.push(get(next++))
     for (let i = start; i < end; i++) {
-      const block = await this.step(reads.shift()!)
-      if (next < end) reads.push(get(next++))
-      if (!block) throw new TransferError('A block of the file could not be read.')
+      let block: Buffer | null = null
+      while (!block) {
+        const arrival = nextArrival()
+        block = await this.step(session.get(i, { wait: false }))
+        if (!block) await this.step(arrival)
+      }
       hasher.update(block)
       if (hasher.bytes > size || oversized) {
         return {
