@@ -9,7 +9,7 @@ import type { Result } from './lib/result'
 import { textTable } from './lib/table'
 import { spawnWorker } from './lib/worker'
 
-// The benchmark runner: `npm run bench [-- --quick] [-- --only latency,files] [-- --prof]`.
+// The benchmark runner: `npm run bench [-- --quick] [--only latency,files] [--prof] [--calm 1.5]`.
 // Each benchmark runs in a fresh child process, one after another (the machine has two
 // cores; two benchmarks at once would measure each other). Writes
 // bench/results/latest.json and latest.svg; a full run of everything also refreshes
@@ -29,10 +29,13 @@ const BENCHMARKS = [
 ]
 /** A benchmark that runs longer than this is stopped and reported as failed. */
 const LIMIT_MS = { full: 300_000, quick: 40_000 }
+const CALM_WAIT_MS = 120_000
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes('--quick')
   const prof = argv.includes('--prof')
+  const calmAt = argv.indexOf('--calm')
+  const calm = calmAt >= 0 ? Number(argv[calmAt + 1]) : null
   const at = argv.indexOf('--only')
   const only = at >= 0 ? (argv[at + 1] ?? '').split(',').filter(Boolean) : null
   const unknown = (only ?? []).filter((name) => !BENCHMARKS.includes(name))
@@ -40,7 +43,7 @@ function parseArgs(argv: string[]) {
     console.error(`unknown benchmark ${unknown.join(', ')}; have ${BENCHMARKS.join(', ')}`)
     process.exit(2)
   }
-  return { quick, prof, only }
+  return { quick, prof, only, calm }
 }
 
 async function runOne(name: string, quick: boolean, prof: boolean): Promise<Result[]> {
@@ -71,21 +74,32 @@ async function runOne(name: string, quick: boolean, prof: boolean): Promise<Resu
   }
 }
 
+/** `--calm 1.5`: before each benchmark, wait (at most CALM_WAIT_MS) for other work to settle. */
+async function waitForCalm(load: number): Promise<void> {
+  const deadline = performance.now() + CALM_WAIT_MS
+  if (os.loadavg()[0] > load) console.error(`waiting for the load average to drop below ${load}…`)
+  while (os.loadavg()[0] > load && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 2000))
+}
+
 async function main(): Promise<void> {
-  const { quick, prof, only } = parseArgs(process.argv.slice(2))
+  const { quick, prof, only, calm } = parseArgs(process.argv.slice(2))
   const selected = only ?? BENCHMARKS
   const started = performance.now()
+  const host = machine()
   const results: Result[] = []
   for (const name of selected) {
     const t0 = performance.now()
+    if (calm) await waitForCalm(calm)
     const load = os.loadavg()[0].toFixed(2)
     console.error(`${name}${quick ? ' (quick)' : ''}… (load average ${load})`)
     results.push(...(await runOne(name, quick, prof)))
     console.error(`  [${name}] ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }
-  const command = `npm run bench${quick || only ? ' --' : ''}${quick ? ' --quick' : ''}${only ? ` --only ${only.join(',')}` : ''}`
+  const args = process.argv.slice(2)
+  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
   const report = {
-    machine: machine(),
+    machine: host,
     command,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     results,
