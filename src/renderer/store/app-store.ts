@@ -45,6 +45,8 @@ export const OLDER_PAGE_SIZE = 500
 const ROOMS_REFRESH_MS = 60
 const ACTIVE_KEY = 'linkup.activeRoom'
 const MEMBER_SETTLE_MS = 500
+/** Renames and writers found by gossip have no event: the open room's list is re-read. */
+const MEMBERS_REFRESH_MS = 5000
 
 export class AppStore {
   private state: AppState = {
@@ -67,6 +69,7 @@ export class AppStore {
   /** Rooms with entries from others the user may not have marked read yet. */
   private readonly unseen = new Set<string>()
   private roomsTimer: ReturnType<typeof setTimeout> | null = null
+  private membersTimer: ReturnType<typeof setInterval> | null = null
   /** The open room's timeline is scrolled to its newest entry. */
   atBottom = true
   /** Set by the open timeline: scrolls it to the newest entry. */
@@ -106,11 +109,16 @@ export class AppStore {
       api.on('network:updated', ({ online }) => this.set({ online })),
     )
     await this.refresh()
+    this.membersTimer = setInterval(() => {
+      if (this.state.active && this.state.shell === 'open')
+        void this.refreshMembers(this.state.active)
+    }, MEMBERS_REFRESH_MS)
   }
 
   stop(): void {
     for (const u of this.unsubs.splice(0)) u()
     if (this.roomsTimer) clearTimeout(this.roomsTimer)
+    if (this.membersTimer) clearInterval(this.membersTimer)
   }
 
   /** Loads (or reloads after a lost shell connection) everything from the engine. */
@@ -184,6 +192,8 @@ export class AppStore {
   async refreshMembers(room: string): Promise<void> {
     try {
       const members = await this.api.members({ room })
+      const old = this.state.members[room]
+      if (old && JSON.stringify(old) === JSON.stringify(members)) return
       this.set({ members: { ...this.state.members, [room]: members } })
     } catch {
       // Left the room meanwhile.
