@@ -88,10 +88,12 @@ async function main(): Promise<void> {
   const started = performance.now()
   const host = machine()
   const results: Result[] = []
+  const loads: Record<string, number> = {}
   for (const name of selected) {
-    const t0 = performance.now()
     if (calm) await waitForCalm(calm)
+    const t0 = performance.now()
     const load = os.loadavg()[0].toFixed(2)
+    loads[name] = Number(load)
     console.error(`${name}${quick ? ' (quick)' : ''}… (load average ${load})`)
     results.push(...(await runOne(name, quick, prof)))
     console.error(`  [${name}] ${((performance.now() - t0) / 1000).toFixed(1)} s`)
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
   const report = {
     machine: host,
     command,
+    /** 1-minute load average as each benchmark started. */
+    loads,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     results,
   }

@@ -11,7 +11,13 @@ const END = '<!-- bench:results:end -->'
 
 export async function updateDocs(
   file: string,
-  report: { machine: Machine; command: string; seconds: number; results: Result[] },
+  report: {
+    machine: Machine
+    command: string
+    seconds: number
+    loads?: Record<string, number>
+    results: Result[]
+  },
 ): Promise<void> {
   let doc: string
   try {
@@ -31,6 +37,12 @@ export async function updateDocs(
     START,
     '',
     `Produced by \`${report.command}\` on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, Node ${m.node}; the run took ${report.seconds} s.`,
+    '',
+    report.loads
+      ? `Load average (1 min) as each benchmark started: ${Object.entries(report.loads)
+          .map(([name, load]) => `${name} ${load}`)
+          .join(', ')}.`
+      : '',
     '',
     markdownTable(report.results),
     '',
