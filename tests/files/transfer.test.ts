@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { Cluster, connected } from '../helpers/nodes'
+import { removeTempDirs, tempDir } from '../helpers/net'
+import { MiB, entryOn, progressOf, randomFile, sha256, streamBytes } from './helpers'
+
+let cluster: Cluster
+before(async () => {
+  cluster = await Cluster.start()
+})
+after(async () => {
+  await cluster.close()
+  await removeTempDirs()
+})
+
+test('a 100 MiB file arrives byte-identical, with progress', async () => {
+  const alice = await cluster.node('Alice')
+  const bob = await cluster.node('Bob')
+  const room = await alice.createRoom('Big file')
+  await bob.joinRoom(room.key)
+  await connected(alice, bob, room.key)
+  const dir = await tempDir('linkup-files-')
+  const src = await randomFile(path.join(dir, 'big.bin'), 100 * MiB)
+
+  const sent = await alice.sendFile(room.key, src)
+  assert.equal(sent.kind, 'file')
+  assert.equal(sent.fileState, 'ready')
+  assert.equal(sent.file!.size, 100 * MiB)
+  assert.equal(sent.file!.name, 'big.bin')
+  assert.equal(sent.file!.drive, alice.files.driveKey)
+
+  const onBob = await entryOn(bob, room.key, sent.id)
+  assert.equal(onBob.fileState, 'remote', 'files download only on demand')
+  assert.deepEqual(onBob.file, sent.file)
+  const progress = progressOf(bob, sent.id)
+  const states: string[] = []
+  bob.on('entry:updated', (e) => e.id === sent.id && states.push(e.fileState!))
+
+  const result = await bob.download(room.key, sent.id)
+  assert.equal(result.entry.fileState, 'ready')
+  assert.equal(result.fetched, 100 * MiB, 'every byte came over the wire once')
+  assert.deepEqual(states, ['downloading', 'ready'])
+  assert.ok(progress.length >= 2, 'progress was reported')
+  assert.ok(progress.every((p) => p.room === room.key && p.total === 100 * MiB))
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i].done >= progress[i - 1].done)
+  assert.equal(progress.at(-1)!.done, 100 * MiB)
+  assert.ok(
+    progress.some((p) => p.rate > 0),
+    'a transfer rate was reported',
+  )
+
+  const out = path.join(dir, 'chosen name.bin')
+  assert.equal(await bob.saveFile(room.key, sent.id, out), out, 'saved to exactly that path')
+  assert.equal(await sha256(out), await sha256(src))
+  assert.deepEqual(
+    (await fs.readdir(dir)).sort(),
+    ['big.bin', 'chosen name.bin'],
+    'no temp file left behind',
+  )
+  // A second download is instant: nothing is fetched again.
+  assert.equal((await bob.download(room.key, sent.id)).fetched, 0)
+})
+
+test('files with hostile names are saved inside the chosen folder only', async () => {
+  const alice = await cluster.node('Alice')
+  const bob = await cluster.node('Bob')
+  const room = await alice.createRoom('Names')
+  await bob.joinRoom(room.key)
+  await connected(alice, bob, room.key)
+  const dir = await tempDir('linkup-files-')
+  const src = await randomFile(path.join(dir, 'payload'), 3000)
+  const folder = path.join(dir, 'Downloads')
+  await fs.mkdir(folder)
+  const names = ['../../.bashrc', '..\\x', 'a\u0000b', 'x'.repeat(300), '/etc/passwd']
+  for (const name of names) {
+    const sent = await alice.sendFile(room.key, src, { name })
+    await entryOn(bob, room.key, sent.id)
+    const saved = await bob.saveFileIn(room.key, sent.id, folder)
+    assert.equal(path.dirname(saved), folder, `${JSON.stringify(name.slice(0, 20))} stays inside`)
+    assert.equal(await sha256(saved), await sha256(src))
+  }
+  assert.equal((await fs.readdir(folder)).length, names.length, 'one new file per name')
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['Downloads', 'payload'])
+  // Saving the same file twice never replaces the first copy.
+  const again = await alice.sendFile(room.key, src, { name: 'same.txt' })
+  await entryOn(bob, room.key, again.id)
+  const first = await bob.saveFileIn(room.key, again.id, folder)
+  const second = await bob.saveFileIn(room.key, again.id, folder)
+  assert.deepEqual([path.basename(first), path.basename(second)], ['same.txt', 'same (2).txt'])
+  // The bytes can be read as a stream too (for showing or playing them).
+  const bytes = await streamBytes(await bob.readFile(room.key, again.id))
+  assert.deepEqual(bytes, await fs.readFile(src))
+})
