@@ -13,9 +13,11 @@ import { spawnWorker } from './lib/worker'
 // with both engines in one process (as the tests do) and with the joiner in another
 // process (as two users are). (2) 32 engines call joinRoom on the same key at the same
 // moment: time until every one has a peer, and until every one has all 31.
-// Baselines: bare hyperswarm swarms doing the same with join(topic) / 'connection'.
+// Baselines: bare hyperswarm swarms doing the same with join(topic); a connection counts
+// once a byte has come through it (LinkUp's peer:connected needs a handshake through it).
 
 const SELF = fileURLToPath(import.meta.url)
+const HELLO = Buffer.from([1])
 
 // ---- one joiner, possibly in a worker process ----
 
@@ -48,10 +50,14 @@ async function bareJoin(
   const s = (swarm = bareSwarm(bootstrap))
   try {
     await s.dht.fullyBootstrapped()
+    // A connection counts once a byte came through it, as LinkUp's peer:connected
+    // needs the room channel's handshake to have come through: on loopback between two
+    // processes, 'connection' can fire for a socket that never carries data.
     const connected = new Promise<number>((resolve) =>
-      s.once('connection', (conn: any) => {
+      s.on('connection', (conn: any) => {
         conn.on('error', () => {})
-        resolve(performance.now())
+        conn.write(HELLO)
+        conn.once('data', () => resolve(performance.now()))
       }),
     )
     const start = performance.now()
@@ -89,7 +95,10 @@ async function joinTrials(
 ): Promise<{ linkup: Trials; bare: Trials }> {
   const host = await makeNode(bootstrap)
   const hostSwarm = bareSwarm(bootstrap)
-  hostSwarm.on('connection', (conn: any) => conn.on('error', () => {}))
+  hostSwarm.on('connection', (conn: any) => {
+    conn.on('error', () => {})
+    conn.write(HELLO)
+  })
   const child = crossProcess ? spawnWorker(SELF, { callTimeoutMs: timeoutMs + 30_000 }) : null
   const call = (fn: 'linkupJoin' | 'bareJoin', key: string) =>
     child
@@ -209,11 +218,22 @@ async function bareCrowd(bootstrap: Bootstrap, count: number, limitMs: number): 
     async (i) => {
       const s = (swarms[i] = bareSwarm(bootstrap))
       await s.dht.fullyBootstrapped()
-      s.on('connection', (conn: any) => conn.on('error', () => {}))
+      // As in bareJoin, a peer counts once a byte came through its connection.
+      const live = new Set<any>()
+      const listeners: Array<() => void> = []
+      s.on('connection', (conn: any) => {
+        conn.on('error', () => {})
+        conn.write(HELLO)
+        conn.once('data', () => {
+          live.add(conn)
+          listeners.forEach((cb) => cb())
+        })
+        conn.once('close', () => live.delete(conn))
+      })
       return {
-        peers: () => s.connections.size,
+        peers: () => live.size,
         close: () => s.destroy(),
-        onPeer: (cb) => s.on('connection', () => setImmediate(cb)),
+        onPeer: (cb) => listeners.push(cb),
       }
     },
     (i) => swarms[i].join(topic, { server: true, client: true }),
