@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -155,14 +154,15 @@ export class Files {
     )
     const hasher = new FileHasher()
     try {
-      const out = fs.createWriteStream(tmp, { flags: 'wx' })
-      const source = Readable.from(this.blocks(item.file!, blob, hasher), { objectMode: false })
-      await new Promise<void>((resolve, reject) => {
-        source.on('error', reject)
-        out.on('error', reject)
-        out.on('close', resolve)
-        source.pipe(out)
-      })
+      const out = await fsp.open(tmp, 'wx')
+      try {
+        for await (const block of this.blocks(item.file!, blob, hasher)) {
+          for (let at = 0; at < block.length;)
+            at += (await out.write(block, at, block.length - at)).bytesWritten
+        }
+      } finally {
+        await out.close()
+      }
       // Checked again on the way out: what lands on disk is what the entry names.
       if (hasher.bytes !== item.file!.size || hasher.digest() !== item.file!.hash)
         throw new Error('The stored bytes no longer match the file; download it again.')
@@ -208,12 +208,21 @@ export class Files {
       : null
   }
 
-  /** Reads a blob's blocks from local storage only. */
+  /** Reads a blob's blocks from local storage only, one block ahead of the consumer. */
   private async *blocks(ref: FileRef, blob: BlobId, hasher?: FileHasher): AsyncGenerator<Buffer> {
     const drive = await this.drives.open(ref.drive)
     const blobs = await drive.getBlobs()
-    for (let i = blob.blockOffset; i < blob.blockOffset + blob.blockLength; i++) {
-      const block = await blobs.core.get(i, { wait: false })
+    const end = blob.blockOffset + blob.blockLength
+    const read = (i: number): Promise<Buffer | null> => {
+      const p: Promise<Buffer | null> =
+        i < end ? blobs.core.get(i, { wait: false }) : Promise.resolve(null)
+      p.catch(() => {}) // awaited below; a consumer that stops early leaves one read behind
+      return p
+    }
+    let next = read(blob.blockOffset)
+    for (let i = blob.blockOffset; i < end; i++) {
+      const block = await next
+      next = read(i + 1)
       if (!block) throw new Error('Part of the file is no longer stored here; download it again.')
       hasher?.update(block)
       yield block
