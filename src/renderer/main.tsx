@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import type { LinkupApi } from '../shared/ipc'
 import { App } from './App'
+import { warmUpMarkdown } from './markdown'
 import { AppStore } from './store/app-store'
 import { StoreContext } from './store/hooks'
 import { createWebClient, shellSocketUrl } from './web-client'
@@ -47,6 +48,7 @@ if (!linked) {
   )
 } else {
   void linked.store.start()
+  setTimeout(warmUpMarkdown, 0)
   root.render(
     <StrictMode>
       <StoreContext.Provider value={linked.store}>

@@ -60,3 +60,12 @@ export function isEmojiOnly(source: string): boolean {
     !/^[\d#*\s]+$/u.test(trimmed)
   )
 }
+
+/**
+ * Runs the Markdown pipeline once on sample text while the first page of history is
+ * still on its way, so the first rows do not pay for a cold start (linkify compiles
+ * its patterns on first use).
+ */
+export function warmUpMarkdown(): void {
+  md.render('**warm** _up_ `code` https://example.com\n\n> quote\n\n1. list')
+}

@@ -13,19 +13,17 @@ import { dayNumber } from '../format'
 import { useAppState, useStore, useTimeline } from '../store/hooks'
 import { Icon } from './icons'
 import { MessageRow, type RowActions } from './MessageRow'
+import { useScrollKeeper } from './scroll-keeper'
 import { TimelineStart } from './TimelineStart'
 
-// The loaded part of a room's timeline as a virtualized list: only the rows in view (plus a small
-// overscan) exist in the DOM, so 100,000 loaded entries scroll like 100. The list is
-// anchored to its end: it follows new messages while you are at the bottom, and keeps
-// what you are reading in place when older history is prepended above. The "beginning
-// of the room" / loading header is not a row but the list's top padding: as a row it
-// would be the anchor when scrolled to the very top, and prepended pages would then
-// push the reader's place down instead of appearing above it.
+// The loaded part of a room's timeline as a virtualized list: only the rows in view
+// (plus a small overscan) exist in the DOM, so 100,000 loaded entries scroll like 100.
+// Where the reader stays as rows arrive is scroll-keeper.ts's job. The "beginning of
+// the room" / loading header is not a row but the list's top padding, so the top row
+// is always a message the reader's place can be kept by.
 
 const GROUP_GAP_MS = 5 * 60 * 1000
 const LOAD_MORE_PX = 600
-const AT_END_PX = 48
 /** Average row height before measuring: a one-line continuation is ~23 px, a head ~50. */
 const ROW_ESTIMATE_PX = 28
 const HEADER_ESTIMATE_PX = 64
@@ -41,11 +39,6 @@ export function TimelineList(props: {
   const version = useTimeline(timeline)
   const divider = useAppState((s) => (s.divider?.room === room.key ? s.divider : null))
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [awayFromEnd, setAwayFromEnd] = useState(false)
-  // Mirrors awayFromEnd: calling setState with an unchanged value from the effect
-  // below still costs a render, and a burst of updates (delivery states of a hundred
-  // own messages) would chain those renders into React's nested-update limit.
-  const away = useRef(false)
   const entries = timeline.entries
   const count = entries.length
   const [headerHeight, setHeaderHeight] = useState(HEADER_ESTIMATE_PX)
@@ -70,9 +63,6 @@ export function TimelineList(props: {
     getItemKey,
     overscan: 6,
     paddingStart: headerHeight,
-    anchorTo: 'end',
-    followOnAppend: true,
-    scrollEndThreshold: AT_END_PX,
     // Mounted once the first page is in: start at the end, so the first frame already
     // holds the newest rows instead of the oldest ones and a jump.
     initialOffset: () =>
@@ -109,27 +99,16 @@ export function TimelineList(props: {
     }
   }, [store, room.key, timeline])
 
-  // Where the reader is comes from scroll events only, and "away from the end" only
-  // from moving up. Between an append and the virtualizer following it (which can take
-  // a few frames while new rows are measured) the list is briefly short of its end;
-  // judging by position alone would mark a reader who never moved as away, and drop a
-  // new-messages line into the middle of a burst.
-  const lastTop = useRef(0)
-  const onScroll = useCallback(() => {
-    const el = scrollRef.current
-    if (!el) return
-    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX
-    const movedUp = el.scrollTop < lastTop.current
-    lastTop.current = el.scrollTop
-    if (atEnd) store.atBottom = true
-    else if (movedUp) store.atBottom = false
-    if (away.current !== !store.atBottom) {
-      away.current = !store.atBottom
-      setAwayFromEnd(away.current)
-    }
-    if (store.atBottom) store.noteSeen(room.key)
-    loadIfNearTop()
-  }, [store, room.key, loadIfNearTop])
+  const onAtEnd = useCallback(() => store.noteSeen(room.key), [store, room.key])
+  const { onScroll, awayFromEnd } = useScrollKeeper({
+    virtualizer,
+    scrollRef,
+    entries,
+    version,
+    store,
+    onNearTop: loadIfNearTop,
+    onAtEnd,
+  })
 
   // New entries and finished pages: mark them read if the reader is at the end, and
   // keep loading while a short page still leaves the top in view.
@@ -147,20 +126,6 @@ export function TimelineList(props: {
     return () => {
       store.jumpToLatest = () => {}
     }
-  }, [store])
-
-  // The composer grows (notices, long drafts) and the window resizes: whoever was
-  // reading the newest message keeps reading it.
-  useEffect(() => {
-    const el = scrollRef.current
-    if (!el) return
-    let height = el.clientHeight
-    const observer = new ResizeObserver(() => {
-      if (el.clientHeight !== height && store.atBottom) el.scrollTop = el.scrollHeight
-      height = el.clientHeight
-    })
-    observer.observe(el)
-    return () => observer.disconnect()
   }, [store])
 
   useEffect(() => {
