@@ -32,7 +32,11 @@ declare module 'hyperdht/testnet.js' {
   export default function createTestnet(
     size?: number,
     opts?: any,
-  ): Promise<{ bootstrap: Array<{ host: string; port: number }>; nodes: any[]; destroy(): Promise<void> }>
+  ): Promise<{
+    bootstrap: Array<{ host: string; port: number }>
+    nodes: any[]
+    destroy(): Promise<void>
+  }>
 }
 
 declare module 'corestore' {
