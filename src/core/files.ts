@@ -48,6 +48,10 @@ export class Files {
   private readonly running = new Map<string, Running>()
   private readonly queue: Array<() => Promise<unknown>> = []
   private autoActive = 0
+  /** Jobs queued or running, by reference: a busy UI paging history queues each once. */
+  private readonly autoKeys = new Set<string>()
+  /** Verified avatars whose bytes passed the image check (true) or failed it (false). */
+  private readonly avatars = new Map<string, boolean>()
   private closed = false
 
   constructor(private readonly ctx: FilesContext) {
@@ -193,17 +197,17 @@ export class Files {
     return Readable.from(this.blocks(item.file!, blob), { objectMode: false })
   }
 
-  /** A member's avatar bytes, verified; null while they are not here. */
-  async readAvatar(ref: FileRef | null): Promise<Readable | null> {
+  /** A member's avatar bytes, verified and checked as an image; null while they are not here. */
+  async readAvatar(ref: FileRef | null, own: boolean): Promise<Readable | null> {
     if (!ref || ref.size > MAX_AVATAR_BYTES) return null
-    const known = this.known.get(refKey(ref))
-    if (ref.drive === this.drives.key) {
+    if (own) {
       const node = await this.drives.own.entry(ref.path, { wait: false }).catch(() => null)
       return node?.value?.blob
         ? Readable.from(this.blocks(ref, node.value.blob), { objectMode: false })
         : null
     }
-    return known?.state === 'ready'
+    const known = this.known.get(refKey(ref))
+    return known?.state === 'ready' && this.avatars.get(refKey(ref)) === true
       ? Readable.from(this.blocks(ref, known.blob), { objectMode: false })
       : null
   }
@@ -239,6 +243,7 @@ export class Files {
     if (this.closed) throw new TransferError('LinkUp is closing.')
     const key = refKey(ref)
     const known = this.known.get(key)
+    if (known && room && item) this.setState(room, item, known.state)
     if (known?.state === 'broken') throw brokenError(known.reason)
     if (known?.state === 'ready') return { blob: known.blob, fetched: 0 }
     let run = this.running.get(key)
@@ -326,28 +331,35 @@ export class Files {
     const ref = item.file
     if (item.kind !== 'audio' || item.own || item.deleted || item.fileState !== 'remote') return
     if (ref.size > MAX_VOICE_NOTE_BYTES || ref.size > this.ctx.maxFileBytes) return
-    this.auto(() => this.fetch(room, item))
+    this.auto(`${refKey(ref)}:${item.id}`, () => this.fetch(room, item))
   }
 
   private noticeAvatar(room: Room, member: string, ref: FileRef): void {
-    if (ref.size > MAX_AVATAR_BYTES || this.known.get(refKey(ref))?.state === 'broken') return
-    this.auto(async () => {
+    const key = refKey(ref)
+    if (ref.size > MAX_AVATAR_BYTES || this.avatars.get(key) === false) return
+    this.auto(`${key}:${room.key}:${member}`, async () => {
       const { blob } = await this.fetch(null, null, ref)
-      const bytes: Buffer[] = []
-      for await (const block of this.blocks(ref, blob)) bytes.push(block)
-      const problem = store.avatarProblem(Buffer.concat(bytes))
-      if (problem) {
-        this.known.set(refKey(ref), { state: 'broken', reason: problem })
-        return
+      if (!this.avatars.has(key)) {
+        const bytes: Buffer[] = []
+        for await (const block of this.blocks(ref, blob)) bytes.push(block)
+        this.avatars.set(key, store.avatarProblem(Buffer.concat(bytes)) === null)
       }
-      this.ctx.emit('avatar:updated', { room: room.key, member, avatar: ref })
+      if (this.avatars.get(key))
+        this.ctx.emit('avatar:updated', { room: room.key, member, avatar: ref })
     })
   }
 
   /** Background downloads, a few at a time; failures leave the entry to try again later. */
-  private auto(job: () => Promise<unknown>): void {
-    if (this.closed) return
-    this.queue.push(job)
+  private auto(key: string, job: () => Promise<unknown>): void {
+    if (this.closed || this.autoKeys.has(key)) return
+    this.autoKeys.add(key)
+    this.queue.push(async () => {
+      try {
+        await job()
+      } finally {
+        this.autoKeys.delete(key)
+      }
+    })
     this.pump()
   }
 

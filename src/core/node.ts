@@ -369,7 +369,7 @@ export class LinkupNode extends EngineEmitter {
   /** A member's (or our own) avatar bytes once verified here, else null. */
   readAvatar(room: string, member: string): Promise<Readable | null> {
     const m = this.members(room).find((x) => x.key === member)
-    return this.files.readAvatar(m?.avatar ?? null)
+    return this.files.readAvatar(m?.avatar ?? null, !!m?.own)
   }
 
   // ---- end of files ----

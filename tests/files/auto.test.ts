@@ -111,4 +111,6 @@ test('over their caps, or not images, nothing arrives by itself', async () => {
   )
   assert.equal(avatars.length, 0, 'bytes that are not an image are not an avatar')
   assert.equal(await alice.readAvatar(room.key, malloryKey), null)
+  // The same bytes are still a perfectly good file.
+  assert.equal((await alice.download(room.key, noise.id)).entry.fileState, 'ready')
 })

@@ -92,4 +92,11 @@ test('files with hostile names are saved inside the chosen folder only', async (
   // The bytes can be read as a stream too (for showing or playing them).
   const bytes = await streamBytes(await bob.readFile(room.key, again.id))
   assert.deepEqual(bytes, await fs.readFile(src))
+  // An empty file is a file too.
+  const empty = path.join(dir, 'empty.txt')
+  await fs.writeFile(empty, '')
+  const none = await alice.sendFile(room.key, empty)
+  await entryOn(bob, room.key, none.id)
+  assert.equal((await bob.download(room.key, none.id)).entry.fileState, 'ready')
+  assert.equal((await fs.stat(await bob.saveFileIn(room.key, none.id, folder))).size, 0)
 })
