@@ -12,7 +12,7 @@ import { roomProof, safeEqual } from './crypto'
 // After that the channel carries writer-key gossip, peer exchange and pings. Every
 // frame is size-checked and schema-validated; a bad one is dropped and counted.
 
-const PROTOCOL = 'linkup/room/1'
+export const PROTOCOL = 'linkup/room/1'
 const hexKey = z.string().regex(/^[0-9a-f]{64}$/)
 
 const HelloSchema = z.object({
@@ -27,7 +27,8 @@ const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean
 export interface ChannelHandlers {
   /** Both sides proved the room key. `writer` is the peer's writer key in this room. */
   onopen(channel: RoomChannel): void
-  onclose(channel: RoomChannel): void
+  /** The channel closed: `wasOpen` is false when the peer refused it (not in the room yet). */
+  onclose(channel: RoomChannel, wasOpen: boolean): void
   onwriters(channel: RoomChannel, writers: string[]): void
   onpeers(channel: RoomChannel, peers: string[]): void
   /** A frame that failed validation: counted by the node, the connection stays. */
@@ -43,6 +44,7 @@ export class RoomChannel {
   /** The name the peer gave when it opened; its signed entries' name wins once read. */
   name = ''
   opened = false
+  closed = false
   private readonly channel: any
   private readonly messages: any[]
   private readonly pings = new Map<number, (ms: number) => void>()
@@ -67,8 +69,10 @@ export class RoomChannel {
       onclose: () => {
         for (const done of this.pings.values()) done(-1)
         this.pings.clear()
-        if (this.opened) this.handlers.onclose(this)
+        const wasOpen = this.opened
         this.opened = false
+        this.closed = true
+        this.handlers.onclose(this, wasOpen)
       },
     })
     if (!this.channel) {
@@ -150,6 +154,17 @@ export class RoomChannel {
 
   close(): void {
     if (this.channel && !this.channel.closed) this.channel.close()
+  }
+
+  /**
+   * Calls `onremoteopen` whenever the peer opens this room's channel on the connection.
+   * Protomux refuses an open for a room we have not joined, which closes the peer's side;
+   * so the side that joins later opens again, and this lets the other side answer it.
+   */
+  static pair(conn: any, topic: Buffer, onremoteopen: () => void): () => void {
+    const mux = Protomux.from(conn)
+    mux.pair({ protocol: PROTOCOL, id: topic }, onremoteopen)
+    return () => mux.unpair({ protocol: PROTOCOL, id: topic })
   }
 }
 

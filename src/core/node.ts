@@ -29,6 +29,7 @@ import { StorageLock } from './lock'
 import { Room } from './room'
 
 const STALE_CONNECTION_MS = 3000
+const ROOM_UPDATE_MS = 50
 
 export interface LinkupNodeOptions {
   /** The data folder: config.json, identity.json and the corestore. */
@@ -61,6 +62,7 @@ export class LinkupNode extends EngineEmitter {
   private readonly lock: StorageLock
   private readonly rooms_ = new Map<string, Room>()
   private readonly authorisedConns = new WeakSet<any>()
+  private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -146,7 +148,10 @@ export class LinkupNode extends EngineEmitter {
     )
     this.rooms_.set(state.key, room)
     this.files.attach(room) // first, so file entries carry their fileState when emitted
-    room.on('entry:added', (item) => this.emit('entry:added', item))
+    room.on('entry:added', (item) => {
+      this.emit('entry:added', item)
+      if (!item.own) this.roomChanged(room)
+    })
     room.on('entry:updated', (item) => this.emit('entry:updated', item))
     room.on('peer:connected', (peer) => this.emit('peer:connected', peer))
     room.on('peer:left', (peer) => this.emit('peer:left', peer))
@@ -154,6 +159,18 @@ export class LinkupNode extends EngineEmitter {
     room.on('sync', (p) => this.emit('sync:progress', { room: room.key, ...p }))
     await room.open()
     return room
+  }
+
+  /** Unread counts move with every arrival: tell the shells, at most every ROOM_UPDATE_MS. */
+  private roomChanged(room: Room): void {
+    if (this.roomTimers.has(room)) return
+    this.roomTimers.set(
+      room,
+      setTimeout(() => {
+        this.roomTimers.delete(room)
+        if (this.rooms_.get(room.key) === room) this.emit('room:updated', room.info())
+      }, ROOM_UPDATE_MS),
+    )
   }
 
   get online(): boolean {
@@ -387,6 +404,7 @@ export class LinkupNode extends EngineEmitter {
   private async shutdown(): Promise<void> {
     await this.opening?.catch(() => {})
     await this.files?.close().catch(() => {})
+    for (const timer of this.roomTimers.values()) clearTimeout(timer)
     await Promise.all([...this.rooms_.values()].map((room) => room.close()))
     this.rooms_.clear()
     await this.config.flush()

@@ -49,6 +49,7 @@ export class Room extends EventEmitter {
   private delivery!: Delivery
   private discovery: Discovery | null = null
   private readonly following = new Set<string>()
+  private readonly paired = new Map<any, () => void>()
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
   private syncTimer: NodeJS.Timeout | null = null
@@ -120,6 +121,13 @@ export class Room extends EventEmitter {
   /** Opens the room channel on a connection; the peer must prove the key before anything else. */
   attach(conn: any): void {
     if (this.closed || !this.own || this.channels.has(conn)) return
+    if (!this.paired.has(conn)) {
+      this.paired.set(
+        conn,
+        RoomChannel.pair(conn, this.topic, () => this.attach(conn)),
+      )
+      conn.once('close', () => this.paired.delete(conn))
+    }
     const channel = new RoomChannel(
       conn,
       this.keyBuf,
@@ -128,7 +136,7 @@ export class Room extends EventEmitter {
       this.ctx.profile().name,
       {
         onopen: (ch) => this.onChannelOpen(ch),
-        onclose: (ch) => this.onChannelClose(ch),
+        onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
         onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
         onpeers: () => {},
         ondropped: (reason) => {
@@ -137,7 +145,7 @@ export class Room extends EventEmitter {
         },
       },
     )
-    if (!channel.valid) return
+    if (!channel.valid || channel.closed) return
     this.channels.set(conn, channel)
     conn.once('close', () => this.channels.delete(conn))
   }
@@ -150,9 +158,9 @@ export class Room extends EventEmitter {
     this.emit('room:updated')
   }
 
-  private onChannelClose(ch: RoomChannel): void {
-    this.channels.delete(ch.conn)
-    if (this.closed) return
+  private onChannelClose(ch: RoomChannel, wasOpen: boolean): void {
+    if (this.channels.get(ch.conn) === ch) this.channels.delete(ch.conn)
+    if (this.closed || !wasOpen) return
     this.emit('peer:left', this.peerInfo(ch))
     this.emit('room:updated')
   }
@@ -311,6 +319,8 @@ export class Room extends EventEmitter {
     this.closed = true
     this.discovery?.destroy()
     if (this.syncTimer) clearTimeout(this.syncTimer)
+    for (const unpair of this.paired.values()) unpair()
+    this.paired.clear()
     for (const ch of this.channels.values()) ch.close()
     this.channels.clear()
     await this.ctx.swarm.leave(this.topic).catch(() => {})

@@ -32,6 +32,13 @@ test('two peers chat both ways, with authors and delivery state', async () => {
   assert.equal(fromAlice.own, false)
   assert.equal(find(onBob, 'Hi Alice').own, true)
 
+  // Unread counts follow arrivals, and the shells hear of it.
+  const updated = new Promise((resolve) => bob.once('room:updated', resolve))
+  await alice.send(room.key, 'one more')
+  assert.equal(((await updated) as { unread: number }).unread, 2)
+  await bob.markRead(room.key)
+  assert.equal(bob.rooms()[0].unread, 0)
+
   // Bob fetched Alice's block, so her copy says it reached one peer.
   await until('delivery to reach 1', async () => {
     const mine = find(await alice.history(room.key), 'Hello **Bob**')
@@ -91,4 +98,23 @@ test('edit and delete own messages; nobody edits or deletes another member’s',
   await assert.rejects(bob.delete(room.key, first.id), /only edit or delete your own/)
   await assert.rejects(alice.edit(room.key, second.id, 'back'), /deleted/)
   assert.deepEqual(await texts(bob, room.key), ['typo here', ''])
+})
+
+test('members already connected through one room connect in a second room joined later', async () => {
+  const a = await cluster.node('A')
+  const b = await cluster.node('B')
+  const first = await a.createRoom('First')
+  await b.joinRoom(first.key)
+  await connected(a, b, first.key)
+  // B opens the second room's channel while A is not in it yet: A refuses it at first.
+  const second = await b.createRoom('Second')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  await a.joinRoom(second.key)
+  await connected(a, b, second.key)
+  await b.send(second.key, 'in the second room')
+  await waitForTexts(a, second.key, ['in the second room'])
+  // Leaving one room keeps the other working on the same connection.
+  await a.leaveRoom(first.key)
+  await a.send(second.key, 'still here')
+  await waitForTexts(b, second.key, ['still here'])
 })
