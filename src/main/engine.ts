@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream'
+import type { UploadEngine } from '../core/uploads'
 import type { EventName } from '../shared/ipc'
 import type {
   CommandResult,
@@ -12,7 +14,7 @@ import type {
  * What the Electron shell uses of LinkupNode (src/core/node.ts). main.ts passes the real
  * node where this is expected, so the compiler flags any drift between the two.
  */
-export interface Engine {
+export interface Engine extends UploadEngine {
   readonly profile: Profile
   readonly named: boolean
   readonly online: boolean
@@ -28,6 +30,11 @@ export interface Engine {
   members(room: string): Member[] | Promise<Member[]>
   markRead(room: string): Promise<RoomInfo>
   runCommand(input: string, opts: { room?: string }): Promise<CommandResult>
+  download(room: string, id: string): Promise<{ entry: TimelineEntry }>
+  saveFile(room: string, id: string, target: string): Promise<string>
+  readFile(room: string, id: string): Promise<Readable>
+  readAvatar(room: string, member: string): Promise<Readable | null>
+  history(room: string, opts: { before?: string; limit: number }): Promise<TimelineEntry[]>
   on<E extends EventName>(event: E, cb: (payload: EngineEvents[E]) => void): unknown
   off<E extends EventName>(event: E, cb: (payload: EngineEvents[E]) => void): unknown
   close(): Promise<void>

@@ -1,11 +1,14 @@
+import { avatarPath, mediaPath } from '../core/media'
+import { Uploads } from '../core/uploads'
 import type { CommandArgs, CommandName, CommandResults } from '../shared/ipc'
+import { displayFileName } from '../shared/names'
 import type { Engine } from './engine'
 import { externalUrl } from './security'
 
 // One function per command of src/shared/ipc.ts, each a thin call into the engine.
 // Arguments arrive already validated by parseArgs (src/main/ipc.ts).
-// Extension point: files, voice notes, avatars and downloads get their commands here
-// once the engine grows them and src/shared/ipc.ts lists them.
+// Files: uploads go through src/core/uploads.ts; bytes come back to the renderer from
+// app://linkup/media/… (protocol.ts), and saving asks main's save dialog for the target.
 
 export type Handlers = {
   [C in CommandName]: (...args: CommandArgs<C>) => Promise<CommandResults[C]>
@@ -14,9 +17,17 @@ export type Handlers = {
 export interface ShellServices {
   /** Opens a vetted http(s) URL in the system browser. */
   openExternal(url: string): Promise<void>
+  /** Asks the user where to save a file; null when they cancel. */
+  chooseSavePath?(suggestedName: string): Promise<string | null>
 }
 
-export function engineHandlers(engine: Engine, shell: ShellServices): Handlers {
+const APP_ORIGIN = 'app://linkup'
+
+export function engineHandlers(
+  engine: Engine,
+  shell: ShellServices,
+  uploads: Uploads = new Uploads(engine),
+): Handlers {
   return {
     'app:info': async () => ({
       profile: engine.profile,
@@ -41,6 +52,23 @@ export function engineHandlers(engine: Engine, shell: ShellServices): Handlers {
       if (!href) return false
       await shell.openExternal(href)
       return true
+    },
+    'file:uploadStart': (spec) => uploads.start(spec),
+    'file:uploadChunk': ({ upload, data }) => uploads.chunk(upload, data),
+    'file:uploadFinish': ({ upload }) => uploads.finish(upload),
+    'file:uploadCancel': ({ upload }) => uploads.cancel(upload),
+    'file:download': async ({ room, id }) => (await engine.download(room, id)).entry,
+    'file:save': async ({ room, id }) => {
+      const entry = (await engine.download(room, id)).entry
+      const target = await shell.chooseSavePath?.(displayFileName(entry.file?.name ?? 'file'))
+      if (!target) return { path: null, url: null }
+      return { path: await engine.saveFile(room, id, target), url: null }
+    },
+    'file:url': async ({ room, id }) => `${APP_ORIGIN}${mediaPath(room, id)}`,
+    'avatar:url': async ({ room, member }) => {
+      const m = (await engine.members(room)).find((x) => x.key === member)
+      if (!m?.avatar) return null
+      return `${APP_ORIGIN}${avatarPath(room, member)}?v=${m.avatar.hash.slice(0, 16)}`
     },
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import { LinkupNode } from '../core/node'
+import { Uploads } from '../core/uploads'
 import { parseOptions, type StartOptions } from '../shared/options'
 import { desktopIntegration, keepTitle } from './desktop'
 import type { Engine } from './engine'
@@ -102,7 +103,7 @@ function main(): void {
         )
       }
       hardenSession(session.defaultSession)
-      serveRenderer(RENDERER)
+      serveRenderer(RENDERER, () => engine)
 
       const node = new LinkupNode({
         storage,
@@ -117,12 +118,25 @@ function main(): void {
       }
       engine = node
       const api: Engine = node
+      const uploads = new Uploads(api)
+      const chooseSavePath = async (name: string) => {
+        const options = { defaultPath: path.join(app.getPath('downloads'), name) }
+        const picked = win ? await dialog.showSaveDialog(win, options) : { canceled: true }
+        return picked.canceled || !('filePath' in picked) || !picked.filePath
+          ? null
+          : picked.filePath
+      }
       cleanups.push(
         registerIpc(
-          engineHandlers(api, { openExternal: (url) => shell.openExternal(url) }),
+          engineHandlers(
+            api,
+            { openExternal: (url) => shell.openExternal(url), chooseSavePath },
+            uploads,
+          ),
           isOurWindow,
         ),
       )
+      cleanups.push(() => void uploads.close())
       cleanups.push(forwardEvents(api, () => (win && !win.isDestroyed() ? [win.webContents] : [])))
       cleanups.push(desktopIntegration(api, () => win))
       await openWindow()

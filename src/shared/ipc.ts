@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { MAX_NAME_CHARS, MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES } from './limits'
+import {
+  MAX_FILE_NAME_CHARS,
+  MAX_NAME_CHARS,
+  MAX_ROOM_NAME_CHARS,
+  MAX_TEXT_BYTES,
+  MAX_UPLOAD_CHUNK_BYTES,
+  MAX_VOICE_NOTE_MS,
+} from './limits'
 import type {
   CommandResult,
   EngineEvents,
@@ -18,6 +25,12 @@ import type {
 const roomKey = z.string().regex(/^[0-9a-f]{64}$/)
 const entryId = z.string().regex(/^[0-9a-f]{64}\.\d{1,15}\.\d{1,3}$/)
 const text = z.string().max(MAX_TEXT_BYTES * 4)
+const uploadId = z.string().regex(/^[0-9a-f]{32}$/)
+/** base64 of at most MAX_UPLOAD_CHUNK_BYTES bytes. */
+const chunkData = z
+  .string()
+  .max(Math.ceil(MAX_UPLOAD_CHUNK_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/)
 
 export const commandSchemas = {
   'app:info': z.tuple([]),
@@ -48,6 +61,27 @@ export const commandSchemas = {
   'message:delete': z.tuple([z.object({ room: roomKey, id: entryId })]),
   'command:run': z.tuple([z.object({ room: roomKey.optional(), input: text })]),
   'link:open': z.tuple([z.object({ url: z.string().max(4096) })]),
+  // Files travel from the renderer in chunks: the renderer never names a path on disk.
+  'file:uploadStart': z.tuple([
+    z.object({
+      room: roomKey.optional(),
+      kind: z.enum(['file', 'audio', 'avatar']),
+      name: z
+        .string()
+        .min(1)
+        .max(MAX_FILE_NAME_CHARS * 4),
+      type: z.string().max(200),
+      size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      duration: z.number().int().min(0).max(MAX_VOICE_NOTE_MS).optional(),
+    }),
+  ]),
+  'file:uploadChunk': z.tuple([z.object({ upload: uploadId, data: chunkData })]),
+  'file:uploadFinish': z.tuple([z.object({ upload: uploadId })]),
+  'file:uploadCancel': z.tuple([z.object({ upload: uploadId })]),
+  'file:download': z.tuple([z.object({ room: roomKey, id: entryId })]),
+  'file:save': z.tuple([z.object({ room: roomKey, id: entryId })]),
+  'file:url': z.tuple([z.object({ room: roomKey, id: entryId })]),
+  'avatar:url': z.tuple([z.object({ room: roomKey, member: roomKey })]),
 } as const
 
 export type CommandName = keyof typeof commandSchemas
@@ -60,6 +94,17 @@ export interface AppInfo {
   rooms: RoomInfo[]
   /** Connected to the DHT. */
   online: boolean
+}
+
+export type UploadKind = 'file' | 'audio' | 'avatar'
+
+/**
+ * How a save went: Electron writes the file where the user chose (`path`, null when the
+ * dialog was cancelled); the browser shell hands back a `url` the page downloads.
+ */
+export interface SaveResult {
+  path: string | null
+  url: string | null
 }
 
 export interface CommandResults {
@@ -77,6 +122,17 @@ export interface CommandResults {
   'message:delete': TimelineEntry
   'command:run': CommandResult
   'link:open': boolean
+  'file:uploadStart': { upload: string }
+  'file:uploadChunk': { received: number }
+  /** The posted file or voice-note entry, or the new profile for an avatar. */
+  'file:uploadFinish': TimelineEntry | Profile
+  'file:uploadCancel': void
+  'file:download': TimelineEntry
+  'file:save': SaveResult
+  /** Same-origin URL of the verified bytes, for <img>, <audio> and <a>. */
+  'file:url': string
+  /** null while the member has no avatar. */
+  'avatar:url': string | null
 }
 
 export type EventName = keyof EngineEvents
@@ -91,6 +147,8 @@ export const eventNames: EventName[] = [
   'sync:progress',
   'profile:updated',
   'network:updated',
+  'file:progress',
+  'avatar:updated',
 ]
 
 /** A command handler's outcome as it crosses the boundary: errors are plain messages. */
@@ -114,6 +172,14 @@ export interface LinkupApi {
   deleteMessage: Invoke<'message:delete'>
   runCommand: Invoke<'command:run'>
   openLink: Invoke<'link:open'>
+  uploadStart: Invoke<'file:uploadStart'>
+  uploadChunk: Invoke<'file:uploadChunk'>
+  uploadFinish: Invoke<'file:uploadFinish'>
+  uploadCancel: Invoke<'file:uploadCancel'>
+  downloadFile: Invoke<'file:download'>
+  saveFile: Invoke<'file:save'>
+  fileUrl: Invoke<'file:url'>
+  avatarUrl: Invoke<'avatar:url'>
   /** Subscribes to an engine event; returns the unsubscribe. */
   on<E extends EventName>(event: E, cb: (payload: EngineEvents[E]) => void): () => void
 }
@@ -134,6 +200,14 @@ export const apiCommands = {
   deleteMessage: 'message:delete',
   runCommand: 'command:run',
   openLink: 'link:open',
+  uploadStart: 'file:uploadStart',
+  uploadChunk: 'file:uploadChunk',
+  uploadFinish: 'file:uploadFinish',
+  uploadCancel: 'file:uploadCancel',
+  downloadFile: 'file:download',
+  saveFile: 'file:save',
+  fileUrl: 'file:url',
+  avatarUrl: 'avatar:url',
 } as const satisfies Record<Exclude<keyof LinkupApi, 'on'>, CommandName>
 
 /** Validates arguments that arrived over IPC or the WebSocket. Throws a readable error. */

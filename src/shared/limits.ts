@@ -27,3 +27,8 @@ export const MAX_AVATAR_BYTES = 1024 * 1024
 export const MAX_AVATAR_PIXELS = 1024
 /** One page of history handed to a UI or a bot. */
 export const HISTORY_PAGE = 200
+/** One chunk of a renderer-to-host upload (sent base64 inside one IPC/WebSocket frame). */
+export const MAX_UPLOAD_CHUNK_BYTES = 256 * 1024
+/** Uploads a host keeps open at once, and how long an idle one lives. */
+export const MAX_OPEN_UPLOADS = 8
+export const UPLOAD_IDLE_MS = 5 * 60 * 1000

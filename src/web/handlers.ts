@@ -1,3 +1,6 @@
+import type { Readable } from 'node:stream'
+import { avatarPath, mediaPath } from '../core/media'
+import { Uploads, type UploadEngine } from '../core/uploads'
 import type { CommandArgs, CommandName, CommandResults, EventName } from '../shared/ipc'
 import type {
   CommandResult,
@@ -10,11 +13,11 @@ import type {
 
 // One function per command of src/shared/ipc.ts, each a thin call into the engine.
 // Arguments arrive already validated by parseArgs (server.ts).
-// Extension point: files, voice notes, avatars and downloads get their commands here
-// once the engine grows them and src/shared/ipc.ts lists them.
+// Files: uploads go through src/core/uploads.ts; the bytes come back to the page over
+// HTTP (/media/…, served by server.ts with the page's token), never inside a frame.
 
 /** What the browser shell uses of LinkupNode (src/core/node.ts); the node satisfies it. */
-export interface WebEngine {
+export interface WebEngine extends UploadEngine {
   readonly profile: Profile
   readonly named: boolean
   readonly online: boolean
@@ -30,6 +33,9 @@ export interface WebEngine {
   members(room: string): Member[] | Promise<Member[]>
   markRead(room: string): Promise<RoomInfo>
   runCommand(input: string, opts: { room?: string }): Promise<CommandResult>
+  download(room: string, id: string): Promise<{ entry: TimelineEntry }>
+  readFile(room: string, id: string): Promise<Readable>
+  readAvatar(room: string, member: string): Promise<Readable | null>
   on<E extends EventName>(event: E, cb: (payload: EngineEvents[E]) => void): unknown
   off<E extends EventName>(event: E, cb: (payload: EngineEvents[E]) => void): unknown
 }
@@ -38,7 +44,10 @@ export type Handlers = {
   [C in CommandName]: (...args: CommandArgs<C>) => Promise<CommandResults[C]>
 }
 
-export function engineHandlers(engine: WebEngine): Handlers {
+/** Turns a media path into a URL the page may load (server.ts adds the token). */
+export type MediaUrl = (path: string, opts?: { download?: boolean; version?: string }) => string
+
+export function engineHandlers(engine: WebEngine, uploads: Uploads, mediaUrl: MediaUrl): Handlers {
   return {
     'app:info': async () => ({
       profile: engine.profile,
@@ -61,5 +70,20 @@ export function engineHandlers(engine: WebEngine): Handlers {
     // The page opens links itself (it is already in a browser); the engine host may
     // have no display at all, so it never opens anything for a page.
     'link:open': async () => false,
+    'file:uploadStart': (spec) => uploads.start(spec),
+    'file:uploadChunk': ({ upload, data }) => uploads.chunk(upload, data),
+    'file:uploadFinish': ({ upload }) => uploads.finish(upload),
+    'file:uploadCancel': ({ upload }) => uploads.cancel(upload),
+    'file:download': async ({ room, id }) => (await engine.download(room, id)).entry,
+    // The page downloads the file itself, as an attachment from /media/.
+    'file:save': async ({ room, id }) => ({
+      path: null,
+      url: mediaUrl(mediaPath(room, id), { download: true }),
+    }),
+    'file:url': async ({ room, id }) => mediaUrl(mediaPath(room, id)),
+    'avatar:url': async ({ room, member }) => {
+      const m = (await engine.members(room)).find((x) => x.key === member)
+      return m?.avatar ? mediaUrl(avatarPath(room, member), { version: m.avatar.hash }) : null
+    },
   }
 }

@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { openMedia, parseMediaPath } from '../core/media'
+import { Uploads } from '../core/uploads'
 import { commandSchemas, eventNames, parseArgs, type CommandName, type Reply } from '../shared/ipc'
 import { securityHeaders } from './csp'
 import { engineHandlers, type Handlers, type WebEngine } from './handlers'
@@ -50,10 +53,17 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     throw new Error(`No built renderer in ${rendererDir}: run \`npm run build:renderer\` first.`)
   }
   const token = opts.token ?? randomBytes(32).toString('hex')
-  const handlers = engineHandlers(opts.node)
+  const uploads = new Uploads(opts.node)
+  let port = 0
+  const mediaUrl = (p: string, o: { download?: boolean; version?: string } = {}) => {
+    const q = new URLSearchParams({ token })
+    if (o.download) q.set('download', '1')
+    if (o.version) q.set('v', o.version.slice(0, 16))
+    return `http://${HOST}:${port}${p}?${q}`
+  }
+  const handlers = engineHandlers(opts.node, uploads, mediaUrl)
   const sockets = new Set<WebSocket>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
-  let port = 0
 
   const server = http.createServer((req, res) => {
     const headers = securityHeaders(port)
@@ -63,8 +73,31 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     if (!hostAllowed(req.headers.host, port)) return fail(421, 'Unknown host')
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'Method not allowed')
-    const { pathname } = new URL(req.url ?? '/', `http://${HOST}`)
+    const url = new URL(req.url ?? '/', `http://${HOST}`)
+    const { pathname } = url
     if (pathname === WS_PATH) return fail(426, 'WebSocket only')
+    const media = parseMediaPath(pathname)
+    if (media || pathname.startsWith('/media/') || pathname.startsWith('/avatar/')) {
+      // File bytes are the engine's data: the page's token is required, as on the socket.
+      if (!tokenMatches(url.searchParams.get('token'), token)) return fail(401, 'Unauthorized')
+      if (!media) return fail(404, 'Not found')
+      const download = url.searchParams.get('download') === '1'
+      return void openMedia(opts.node, media, { download })
+        .then(async (found) => {
+          if (!found) return fail(404, 'Not found')
+          res.writeHead(200, {
+            ...headers,
+            ...found.headers,
+            'Referrer-Policy': 'no-referrer',
+          })
+          if (req.method === 'HEAD') {
+            found.body.destroy()
+            return void res.end()
+          }
+          await pipeline(found.body, res)
+        })
+        .catch(() => (res.headersSent ? res.destroy() : fail(500, 'Internal error')))
+    }
     resolveStatic(rendererDir, pathname)
       .then((file) => {
         if (!file) return fail(404, 'Not found')
@@ -131,6 +164,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate()
+        void uploads.close()
         wss.close()
         server.close(() => resolve())
         server.closeAllConnections()
