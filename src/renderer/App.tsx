@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react'
 import type { TimelineEntry } from '../shared/types'
 import { Composer } from './components/Composer'
 import { EmptyState } from './components/EmptyState'
+import { useFileDrop } from './components/file-drop'
 import { MemberList } from './components/MemberList'
 import { RoomHeader } from './components/RoomHeader'
 import { Sidebar } from './components/Sidebar'
@@ -45,6 +46,7 @@ function ChatScreen(): ReactElement {
   const active = useAppState((s) => s.active)
   const room = useAppState((s) => s.rooms.find((r) => r.key === s.active) ?? null)
   const [editing, setEditing] = useState<TimelineEntry | null>(null)
+  const drop = useFileDrop(room?.key ?? null)
   const [membersOpen, setMembersOpen] = useState(
     () => localStorage.getItem(MEMBERS_KEY) !== 'false',
   )
@@ -69,7 +71,11 @@ function ChatScreen(): ReactElement {
   return (
     <div className={`app${room && membersOpen ? ' with-members' : ''}`} data-testid="app">
       <Sidebar />
-      <main className="room" data-testid="room">
+      <main
+        className={`room${drop.dropping ? ' dropping' : ''}`}
+        data-testid="room"
+        {...drop.handlers}
+      >
         {room ? (
           <>
             <RoomHeader room={room} membersOpen={membersOpen} onToggleMembers={toggleMembers} />

@@ -11,6 +11,7 @@ import './styles/layout.css'
 import './styles/timeline.css'
 import './styles/composer.css'
 import './styles/code.css'
+import './styles/files.css'
 
 declare global {
   interface Window {

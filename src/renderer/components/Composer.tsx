@@ -3,14 +3,19 @@ import {
   useLayoutEffect,
   useRef,
   useState,
+  type ClipboardEvent,
   type KeyboardEvent,
   type ReactElement,
 } from 'react'
 import type { RoomInfo, TimelineEntry } from '../../shared/types'
 import { commandInProgress, commandSuggestions } from '../commands'
 import { message } from '../store/app-store'
+import { useUploads } from '../store/file-hooks'
 import { useStore } from '../store/hooks'
+import { sendFiles, sendVoiceNote } from '../store/send-files'
+import { formatBytes } from './FileCard'
 import { Icon } from './icons'
+import { VoiceRecorder, type Recording } from './VoiceRecorder'
 
 const MAX_HEIGHT_PX = 220
 /** Unsent text per room survives switching rooms. */
@@ -34,7 +39,10 @@ export function Composer(props: {
   const [notice, setNotice] = useState<Notice | null>(null)
   const [pick, setPick] = useState(0)
   const [busy, setBusy] = useState(false)
+  const [recording, setRecording] = useState(false)
   const area = useRef<HTMLTextAreaElement>(null)
+  const picker = useRef<HTMLInputElement>(null)
+  const uploads = useUploads()
   const suggestions = editing ? [] : commandSuggestions(text)
   const current = editing ? undefined : commandInProgress(text)
 
@@ -102,6 +110,30 @@ export function Composer(props: {
       await store.send(room.key, input)
     } catch (err) {
       change(input)
+      setNotice({ ok: false, text: message(err) })
+    }
+  }
+
+  const attach = async (list: File[]) => {
+    if (!room || list.length === 0) return
+    const failed = await sendFiles(store, room.key, list)
+    if (failed) setNotice({ ok: false, text: failed })
+  }
+
+  // A pasted image (a screenshot) is sent as a file; pasted text stays text.
+  const onPaste = (ev: ClipboardEvent<HTMLTextAreaElement>) => {
+    const list = [...ev.clipboardData.files]
+    if (list.length === 0 || !room) return
+    ev.preventDefault()
+    void attach(list)
+  }
+
+  const recorded = async ({ blob, durationMs }: Recording) => {
+    setRecording(false)
+    if (!room) return
+    try {
+      await sendVoiceNote(store, room.key, blob, durationMs)
+    } catch (err) {
       setNotice({ ok: false, text: message(err) })
     }
   }
@@ -193,10 +225,72 @@ export function Composer(props: {
           </button>
         </div>
       ) : null}
-      <div className={`composer-box${editing ? ' editing' : ''}`}>
-        {/* EXTENSION POINT (files issue): attach button, voice-note recorder, and the
-            drop/paste handlers for images go here, left of the text box. */}
+      {uploads.length > 0 ? (
+        <div className="uploads" data-testid="uploads">
+          {uploads.map((u) => (
+            <div
+              key={u.key}
+              className={`upload${u.error ? ' failed' : ''}`}
+              data-testid="upload"
+              role={u.error ? 'alert' : 'status'}
+            >
+              <Icon name={u.error ? 'alert' : u.kind === 'audio' ? 'mic' : 'paperclip'} size={14} />
+              <span className="upload-name">
+                {u.error ? `${u.name}: ${u.error}` : `Sending ${u.name}`}
+              </span>
+              <span className="muted">
+                {formatBytes(u.done)} / {formatBytes(u.total)}
+              </span>
+              {u.error ? null : (
+                <div className="file-progress">
+                  <span style={{ width: `${u.total ? (u.done / u.total) * 100 : 100}%` }} />
+                </div>
+              )}
+            </div>
+          ))}
+        </div>
+      ) : null}
+      <div
+        className={`composer-box${editing ? ' editing' : ''}${room && !editing ? ' with-tools' : ''}`}
+      >
+        {room && !editing && !recording ? (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              data-testid="file-input"
+              onChange={(e) => {
+                const list = [...(e.target.files ?? [])]
+                e.target.value = ''
+                void attach(list)
+              }}
+            />
+            <button
+              className="composer-tool"
+              aria-label="Attach files"
+              title="Attach files"
+              data-testid="attach-button"
+              onClick={() => picker.current?.click()}
+            >
+              <Icon name="paperclip" size={18} />
+            </button>
+          </>
+        ) : null}
+        {recording ? (
+          <VoiceRecorder
+            onDone={(r) => void recorded(r)}
+            onCancel={() => setRecording(false)}
+            onError={(text) => {
+              setRecording(false)
+              setNotice({ ok: false, text })
+            }}
+          />
+        ) : null}
         <textarea
+          hidden={recording}
+          onPaste={onPaste}
           ref={area}
           rows={1}
           data-testid="composer-input"
@@ -207,7 +301,19 @@ export function Composer(props: {
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
         />
+        {room && !editing && !recording && !text.trim() ? (
+          <button
+            className="composer-tool"
+            aria-label="Record a voice note"
+            title="Record a voice note"
+            data-testid="voice-button"
+            onClick={() => setRecording(true)}
+          >
+            <Icon name="mic" size={18} />
+          </button>
+        ) : null}
         <button
+          hidden={recording}
           className="send-btn"
           aria-label={editing ? 'Save edit' : 'Send'}
           data-testid="send-button"

@@ -36,6 +36,7 @@ export function MemberList({ room }: { room: string }): ReactElement {
               name={m.name}
               memberKey={m.key}
               avatar={m.avatar}
+              room={room}
               size={32}
               online={m.online || m.own}
             />

@@ -71,7 +71,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
       >
         <div className="message-gutter">
           {head ? (
-            <Avatar name={entry.authorName} memberKey={entry.author} size={36} />
+            <Avatar name={entry.authorName} memberKey={entry.author} room={entry.room} size={36} />
           ) : (
             <time
               className="gutter-time"

@@ -1,0 +1,231 @@
+import { createHash, randomBytes } from 'node:crypto'
+import zlib from 'node:zlib'
+import type { Page } from '@playwright/test'
+import { expect, sharedRoom, test, type App } from './fixtures'
+
+// Files end to end: through the attach button, the chunked upload contract and the
+// media URLs, between two real engines on a private testnet.
+
+/** A `command` of src/shared/ipc.ts from inside the page: window.linkup, or the shell's socket. */
+async function call(page: Page, command: string, args: unknown): Promise<any> {
+  return page.evaluate(
+    async ({ command, args }) => {
+      const w = window as any
+      if (w.linkup) {
+        const method: Record<string, string> = {
+          'file:uploadStart': 'uploadStart',
+          'file:uploadChunk': 'uploadChunk',
+          'file:uploadFinish': 'uploadFinish',
+          'file:url': 'fileUrl',
+        }
+        return w.linkup[method[command]](args)
+      }
+      const token = new URLSearchParams(location.search).get('token')
+      const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`)
+      await new Promise((resolve) => (ws.onopen = resolve))
+      const reply = await new Promise<any>((resolve) => {
+        ws.onmessage = (ev) => {
+          const msg = JSON.parse(ev.data)
+          if (msg.id === 1) resolve(msg.reply)
+        }
+        ws.send(JSON.stringify({ id: 1, command, args: [args] }))
+      })
+      ws.close()
+      if (!reply.ok) throw new Error(reply.error)
+      return reply.value
+    },
+    { command, args },
+  )
+}
+
+/** Fetches a media URL in the page; returns the status, a few headers and the SHA-256. */
+async function fetchInPage(page: Page, url: string) {
+  return page.evaluate(async (url) => {
+    const res = await fetch(url)
+    const bytes = await res.arrayBuffer()
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      nosniff: res.headers.get('x-content-type-options'),
+      disposition: res.headers.get('content-disposition'),
+      sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''),
+    }
+  }, url)
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+function fileCard(app: App, name: string) {
+  return app.page
+    .getByTestId('file-card')
+    .filter({ has: app.page.getByTestId('file-name').filter({ hasText: name }) })
+}
+
+test('a file and an image sent from A arrive in B, download with progress, and match', async ({
+  alice,
+  bob,
+}) => {
+  const room = await sharedRoom(alice, bob)
+  const data = randomBytes(3 * 1024 * 1024 + 123)
+  const image = png(48, 32)
+  await alice.page.getByTestId('file-input').setInputFiles([
+    { name: 'report.bin', mimeType: 'application/octet-stream', buffer: data },
+    { name: 'photo.png', mimeType: 'image/png', buffer: image },
+  ])
+  await expect(fileCard(alice, 'report.bin')).toHaveAttribute('data-state', 'ready')
+
+  const card = fileCard(bob, 'report.bin')
+  await expect(card.getByTestId('file-size')).toHaveText('3.0 MB')
+  await expect(card).toHaveAttribute('data-state', 'remote')
+  const id = await card.evaluate((el) =>
+    el.closest('[data-testid="message"]')!.getAttribute('data-id'),
+  )
+
+  // Progress events for this entry, as the page receives them.
+  await bob.page.evaluate((id) => {
+    const w = window as any
+    w.__progress = []
+    const token = new URLSearchParams(location.search).get('token')
+    const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`)
+    ws.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data)
+      if (msg.event === 'file:progress' && msg.payload.id === id) w.__progress.push(msg.payload)
+    }
+    return new Promise((resolve) => (ws.onopen = resolve))
+  }, id)
+  await card.getByTestId('file-download').click()
+  await expect(card).toHaveAttribute('data-state', 'ready')
+  const progress = (await bob.page.evaluate(() => (window as any).__progress)) as any[]
+  expect(progress.length).toBeGreaterThan(0)
+  expect(progress.at(-1)).toMatchObject({ done: data.length, total: data.length })
+
+  const url = await call(bob.page, 'file:url', { room, id })
+  const got = await fetchInPage(bob.page, url)
+  expect(got).toMatchObject({
+    status: 200,
+    type: 'application/octet-stream',
+    nosniff: 'nosniff',
+    sha256: sha256(data),
+  })
+  expect(got.disposition).toMatch(/^attachment;/)
+  // Without the page's token the bytes are not served.
+  const bare = await bob.page.evaluate((u) => fetch(u.split('?')[0]).then((r) => r.status), url)
+  expect(bare).toBe(401)
+
+  // Save: the browser shell hands the page an attachment to download.
+  const download = bob.page.waitForEvent('download')
+  await card.getByTestId('file-save').click()
+  expect((await download).suggestedFilename()).toBe('report.bin')
+
+  // The image shows as a preview once downloaded, and is served as an image.
+  const photo = fileCard(bob, 'photo.png')
+  await photo.getByTestId('file-download').click()
+  await expect(photo.getByTestId('file-image')).toBeVisible()
+  await expect
+    .poll(() =>
+      photo.getByTestId('file-image').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    )
+    .toBe(48)
+})
+
+test('a voice note plays by itself in B; an avatar shows in the member list', async ({
+  alice,
+  bob,
+}) => {
+  // Alice picks a picture on the welcome screen.
+  await alice.page.getByTestId('avatar-input').setInputFiles({
+    name: 'me.png',
+    mimeType: 'image/png',
+    buffer: png(64, 64),
+  })
+  await expect(alice.page.getByTestId('avatar-pick').getByTestId('avatar-img')).toBeVisible()
+  const room = await sharedRoom(alice, bob)
+
+  // MediaRecorder has no microphone headless: the note goes up through the same upload
+  // contract the recorder uses.
+  const wav = sineWav(0.6)
+  const { upload } = await call(alice.page, 'file:uploadStart', {
+    room,
+    kind: 'audio',
+    name: 'voice-note.wav',
+    type: 'audio/wav',
+    size: wav.length,
+    duration: 600,
+  })
+  await call(alice.page, 'file:uploadChunk', { upload, data: wav.toString('base64') })
+  const entry = await call(alice.page, 'file:uploadFinish', { upload })
+  expect(entry).toMatchObject({ kind: 'audio', duration: 600 })
+
+  const note = bob.page.locator(`[data-testid="message"][data-id="${entry.id}"]`)
+  const player = note.getByTestId('file-audio')
+  await expect(player).toBeVisible()
+  await expect
+    .poll(() => player.evaluate((a: HTMLAudioElement) => (a.readyState > 0 ? a.duration : 0)))
+    .toBeGreaterThan(0.5)
+
+  const avatar = bob.page
+    .getByTestId('member')
+    .filter({ hasText: 'Alice' })
+    .getByTestId('avatar-img')
+  await expect(avatar).toBeVisible({ timeout: 20_000 })
+  await expect
+    .poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 })
+    .toBe(64)
+})
+
+/** 16-bit mono PCM WAV of a 440 Hz sine. */
+function sineWav(seconds: number, rate = 8000): Buffer {
+  const samples = Math.round(seconds * rate)
+  const b = Buffer.alloc(44 + samples * 2)
+  b.write('RIFF', 0)
+  b.writeUInt32LE(36 + samples * 2, 4)
+  b.write('WAVEfmt ', 8)
+  b.writeUInt32LE(16, 16)
+  b.writeUInt16LE(1, 20)
+  b.writeUInt16LE(1, 22)
+  b.writeUInt32LE(rate, 24)
+  b.writeUInt32LE(rate * 2, 28)
+  b.writeUInt16LE(2, 32)
+  b.writeUInt16LE(16, 34)
+  b.write('data', 36)
+  b.writeUInt32LE(samples * 2, 40)
+  for (let i = 0; i < samples; i++)
+    b.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 12000), 44 + i * 2)
+  return b
+}
+
+/** A solid-colour RGB PNG. */
+function png(width: number, height: number): Buffer {
+  const row = Buffer.alloc(1 + width * 3)
+  for (let x = 0; x < width; x++) row.set([40, 120, 220], 1 + x * 3)
+  const raw = Buffer.concat(Array.from({ length: height }, () => row))
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8)
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(data.length, 0)
+  head.write(type, 4)
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
+  return Buffer.concat([head, data, crc])
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0
+  for (const byte of buf) {
+    c ^= byte
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
+  }
+  return ~c >>> 0
+}
