@@ -5,6 +5,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import zlib from 'node:zlib'
 import { chromium, type Page } from '@playwright/test'
 import createTestnet from 'hyperdht/testnet.js'
 import { LinkupNode } from '../src/core/node'
@@ -57,10 +58,13 @@ async function main(): Promise<void> {
     // two members already connected does not find its channel yet (engine issue).
     const design = await ada.createRoom('design-review')
     const release = await grace.createRoom('release-1.0')
+    const assets = await ada.createRoom('assets')
     await Promise.all([
       ada.joinRoom(release.key, 'release-1.0'),
       grace.joinRoom(design.key, 'design-review'),
       linus.joinRoom(design.key, 'design-review'),
+      grace.joinRoom(assets.key, 'assets'),
+      linus.joinRoom(assets.key, 'assets'),
     ])
     const random = await ada.createRoom('random')
     await waitFor(() => ada.rooms().find((r) => r.key === design.key)!.peers >= 2)
@@ -112,6 +116,45 @@ async function main(): Promise<void> {
     )
     await say(ada, random.key, 'Notes to self: try the bot with `~ping` later.')
 
+    // Files, an image and a voice note in their own room; avatars for Grace and Linus.
+    const file = async (name: string, data: Buffer) => {
+      const p = path.join(tmp, name)
+      await fs.writeFile(p, data)
+      return p
+    }
+    await grace.setAvatar(
+      await file('grace.png', gradientPng(96, 96, [214, 88, 140], [250, 190, 90])),
+    )
+    await linus.setAvatar(
+      await file('linus.png', gradientPng(96, 96, [40, 120, 220], [90, 210, 190])),
+    )
+    await say(grace, assets.key, 'Here are the sync screen mock-ups and the spec.')
+    const mock = await grace.sendFile(
+      assets.key,
+      await file('sync-screen.png', gradientPng(640, 360, [70, 110, 230], [160, 90, 220])),
+    )
+    await sleep(40)
+    await grace.sendFile(
+      assets.key,
+      await file('sync-screen-spec.pdf', Buffer.alloc(1_830_000, 1)),
+      {
+        type: 'application/pdf',
+      },
+    )
+    await sleep(40)
+    const voice = await linus.sendVoiceNote(
+      assets.key,
+      await file('note.wav', sineWav(4.2)),
+      4200,
+      'audio/wav',
+    )
+    await sleep(40)
+    await say(ada, assets.key, 'Thanks! Listening now.')
+    await waitFor(() => ada.rooms().find((r) => r.key === assets.key)!.peers >= 2)
+    await ada.download(assets.key, mock.id)
+    await ada.download(assets.key, voice.id)
+    await ada.markRead(assets.key)
+
     const shell = await startWebShell({ node: ada })
     const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 })
     await page.goto(shell.url)
@@ -146,6 +189,16 @@ async function main(): Promise<void> {
     await settle(page)
     await page.screenshot({ path: path.join(OUT, 'unread-divider.png') })
 
+    await page.getByTestId('room-item').filter({ hasText: 'assets' }).click()
+    await page.getByTestId('file-image').waitFor()
+    await page.getByTestId('file-audio').waitFor()
+    await settle(page)
+    await page.screenshot({ path: path.join(OUT, 'files.png') })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await settle(page)
+    await page.screenshot({ path: path.join(OUT, 'files-dark.png') })
+    await page.emulateMedia({ colorScheme: 'light' })
+
     await page.getByTestId('join-room-button').click()
     await page.getByTestId('join-room-key').fill('linkup://' + random.key.slice(0, 40))
     await settle(page)
@@ -173,6 +226,67 @@ async function main(): Promise<void> {
     await net.destroy()
     await fs.rm(tmp, { recursive: true, force: true })
   }
+}
+
+/** A diagonal two-colour gradient as an RGB PNG (made here: no image files in the repo). */
+function gradientPng(width: number, height: number, from: number[], to: number[]): Buffer {
+  const raw = Buffer.alloc((1 + width * 3) * height)
+  for (let y = 0; y < height; y++) {
+    const row = y * (1 + width * 3)
+    for (let x = 0; x < width; x++) {
+      const t = (x / width + y / height) / 2
+      for (let c = 0; c < 3; c++)
+        raw[row + 1 + x * 3 + c] = Math.round(from[c] + (to[c] - from[c]) * t)
+    }
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8)
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8)
+    head.writeUInt32BE(data.length, 0)
+    head.write(type, 4)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
+    return Buffer.concat([head, data, crc])
+  }
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0
+  for (const byte of buf) {
+    c ^= byte
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
+  }
+  return ~c >>> 0
+}
+
+/** 16-bit mono PCM WAV: a soft 220 Hz tone. */
+function sineWav(seconds: number, rate = 8000): Buffer {
+  const samples = Math.round(seconds * rate)
+  const b = Buffer.alloc(44 + samples * 2)
+  b.write('RIFF', 0)
+  b.writeUInt32LE(36 + samples * 2, 4)
+  b.write('WAVEfmt ', 8)
+  b.writeUInt32LE(16, 16)
+  b.writeUInt16LE(1, 20)
+  b.writeUInt16LE(1, 22)
+  b.writeUInt32LE(rate, 24)
+  b.writeUInt32LE(rate * 2, 28)
+  b.writeUInt16LE(2, 32)
+  b.writeUInt16LE(16, 34)
+  b.write('data', 36)
+  b.writeUInt32LE(samples * 2, 40)
+  for (let i = 0; i < samples; i++)
+    b.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 6000), 44 + i * 2)
+  return b
 }
 
 /** Lets fonts, layout and the virtualizer's measurements finish before a capture. */
