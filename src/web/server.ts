@@ -59,7 +59,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     const q = new URLSearchParams({ token })
     if (o.download) q.set('download', '1')
     if (o.version) q.set('v', o.version.slice(0, 16))
-    return `http://${HOST}:${port}${p}?${q}`
+    // Relative: it resolves against whichever of our two host names the page uses.
+    return `${p}?${q}`
   }
   const handlers = engineHandlers(opts.node, uploads, mediaUrl)
   const sockets = new Set<WebSocket>()

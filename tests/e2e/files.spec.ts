@@ -134,7 +134,7 @@ test('a voice note plays by itself in B; an avatar shows in the member list', as
   bob,
 }) => {
   // Alice picks a picture on the welcome screen.
-  await alice.page.getByTestId('avatar-input').setInputFiles({
+  await alice.page.getByTestId('avatar-pick-input').setInputFiles({
     name: 'me.png',
     mimeType: 'image/png',
     buffer: png(64, 64),

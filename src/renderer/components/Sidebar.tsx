@@ -2,7 +2,7 @@ import { useState, type ReactElement } from 'react'
 import { fingerprint } from '../../shared/roomkey'
 import type { RoomInfo } from '../../shared/types'
 import { useAppState, useStore } from '../store/hooks'
-import { Avatar } from './Avatar'
+import { AvatarPicker } from './AvatarPicker'
 import { ConnectionStatus } from './ConnectionStatus'
 import { Icon, Logo } from './icons'
 import { CreateRoomDialog, JoinRoomDialog } from './RoomDialogs'
@@ -59,7 +59,15 @@ export function Sidebar(): ReactElement {
         <ConnectionStatus />
         {profile ? (
           <div className="me" data-testid="me">
-            <Avatar name={profile.name} memberKey={roomKey ?? profile.key} size={32} />
+            <AvatarPicker
+              name={profile.name}
+              memberKey={roomKey ?? profile.key}
+              room={roomKey ? (active ?? undefined) : undefined}
+              size={32}
+              testId="me-avatar"
+              // Failures show in the composer's upload list.
+              onError={() => {}}
+            />
             <div className="me-text">
               <span className="me-name">{profile.name}</span>
               <span

@@ -1,10 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
-import { MAX_AVATAR_BYTES } from '../../shared/limits'
+import { useState, type FormEvent, type ReactElement } from 'react'
 import { cleanName } from '../../shared/names'
 import { message } from '../store/app-store'
-import { useFiles } from '../store/file-hooks'
 import { useAppState, useStore } from '../store/hooks'
-import { Avatar } from './Avatar'
+import { AvatarPicker } from './AvatarPicker'
 import { Logo } from './icons'
 
 // First run: the name other members see, and optionally a picture (the engine stores it
@@ -15,23 +13,6 @@ export function Welcome(): ReactElement {
   const [name, setName] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const [preview, setPreview] = useState<string | null>(null)
-  const picker = useRef<HTMLInputElement>(null)
-  const files = useFiles()
-  useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview])
-
-  const pickAvatar = async (file: File | undefined) => {
-    if (!file) return
-    if (file.size > MAX_AVATAR_BYTES)
-      return setError(`A picture can be at most ${MAX_AVATAR_BYTES / 1024} KB.`)
-    setError(null)
-    try {
-      await files.upload({ kind: 'avatar', blob: file, name: file.name || 'avatar.png' })
-      setPreview(URL.createObjectURL(file))
-    } catch (err) {
-      setError(message(err))
-    }
-  }
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault()
@@ -55,27 +36,13 @@ export function Welcome(): ReactElement {
           Group chat without servers. Rooms live on the devices of the people in them.
         </p>
         <div className="welcome-identity">
-          <button
-            type="button"
-            className="avatar-pick"
-            data-testid="avatar-pick"
-            title="Choose a picture"
-            onClick={() => picker.current?.click()}
-          >
-            <Avatar name={name || '?'} memberKey={profile?.key ?? ''} size={56} src={preview} />
-            <span>{preview ? 'Change' : 'Add picture'}</span>
-          </button>
-          <input
-            ref={picker}
-            type="file"
-            accept="image/png,image/jpeg,image/webp,image/gif"
-            hidden
-            data-testid="avatar-input"
-            onChange={(e) => {
-              const file = e.target.files?.[0]
-              e.target.value = ''
-              void pickAvatar(file)
-            }}
+          <AvatarPicker
+            name={name || '?'}
+            memberKey={profile?.key ?? ''}
+            size={56}
+            label
+            testId="avatar-pick"
+            onError={setError}
           />
           <label className="field">
             <span>Your display name</span>
