@@ -28,6 +28,8 @@ export interface TransferRequest {
   /** No byte and no step forward for this long: give up (the blocks stay). */
   stallMs: number
   onProgress(p: TransferProgress): void
+  /** Gets every block in order as it is hashed (a file being saved while it downloads). */
+  onBlock?: (block: Buffer) => Promise<void>
 }
 
 export type TransferResult =
@@ -157,6 +159,7 @@ export class Transfer {
         if (!block) await this.step(arrival)
       }
       hasher.update(block)
+      if (this.req.onBlock) await this.step(this.req.onBlock(block))
       if (hasher.bytes > size || oversized) {
         return {
           ok: false,

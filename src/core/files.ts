@@ -147,31 +147,39 @@ export class Files {
     return { entry: item, fetched, ms: performance.now() - started }
   }
 
-  /** Writes the verified bytes to exactly `target` (through a temp file beside it). */
+  /**
+   * Writes the verified bytes to exactly `target`, through a temp file beside it that is
+   * renamed once the hash matched. A file not here yet is downloaded and written in one
+   * pass; one already here is copied and checked again on the way out.
+   */
   async saveFile(room: Room, id: string, target: string): Promise<string> {
     const item = fileEntry(room, id)
-    const { blob } = await this.fetch(room, item)
+    const ref = item.file!
+    this.checkSize(ref)
     const file = path.resolve(target)
     const tmp = path.join(
       path.dirname(file),
       `.linkup-${crypto.randomBytes(6).toString('hex')}.part`,
     )
-    const hasher = new FileHasher()
+    const out = await fsp.open(tmp, 'wx')
+    let open = true
     try {
-      const out = await fsp.open(tmp, 'wx')
-      try {
-        for await (const block of this.blocks(item.file!, blob, hasher)) {
-          for (let at = 0; at < block.length;)
-            at += (await out.write(block, at, block.length - at)).bytesWritten
-        }
-      } finally {
-        await out.close()
+      const write = async (block: Buffer) => {
+        for (let at = 0; at < block.length;)
+          at += (await out.write(block, at, block.length - at)).bytesWritten
       }
-      // Checked again on the way out: what lands on disk is what the entry names.
-      if (hasher.bytes !== item.file!.size || hasher.digest() !== item.file!.hash)
-        throw new Error('The stored bytes no longer match the file; download it again.')
+      const { blob, sunk } = await this.fetch(room, item, ref, write)
+      if (!sunk) {
+        const hasher = new FileHasher()
+        for await (const block of this.blocks(ref, blob, hasher)) await write(block)
+        if (hasher.bytes !== ref.size || hasher.digest() !== ref.hash)
+          throw new Error('The stored bytes no longer match the file; download it again.')
+      }
+      open = false
+      await out.close()
       await fsp.rename(tmp, file)
     } catch (err) {
+      if (open) await out.close().catch(() => {})
       await fsp.rm(tmp, { force: true }).catch(() => {})
       throw err
     }
@@ -233,32 +241,46 @@ export class Files {
     }
   }
 
-  /** The one download of a reference, shared by every entry that waits for it. */
-  private async fetch(room: Room | null, item: TimelineEntry | null, ref = item!.file!) {
+  private checkSize(ref: FileRef): void {
     if (ref.size > this.ctx.maxFileBytes)
       throw new Error(
         `This file is ${store.formatBytes(ref.size)}; downloads can be at most ` +
           `${store.formatBytes(this.ctx.maxFileBytes)}. Nothing was downloaded.`,
       )
+  }
+
+  /**
+   * The one download of a reference, shared by every entry that waits for it. A `sink`
+   * gets every block in order as it is hashed, when this call is the one that starts
+   * the download (`sunk` says whether it was).
+   */
+  private async fetch(
+    room: Room | null,
+    item: TimelineEntry | null,
+    ref = item!.file!,
+    sink?: (block: Buffer) => Promise<void>,
+  ): Promise<{ blob: BlobId; fetched: number; sunk: boolean }> {
+    this.checkSize(ref)
     if (this.closed) throw new TransferError('LinkUp is closing.')
     const key = refKey(ref)
     const known = this.known.get(key)
     if (known && room && item) this.setState(room, item, known.state)
     if (known?.state === 'broken') throw brokenError(known.reason)
-    if (known?.state === 'ready') return { blob: known.blob, fetched: 0 }
+    if (known?.state === 'ready') return { blob: known.blob, fetched: 0, sunk: false }
     let run = this.running.get(key)
+    const sunk = !run && !!sink
     if (!run) {
-      run = this.start(key, ref)
+      run = this.start(key, ref, sink)
       this.running.set(key, run)
     }
     if (room && item && !run.waiters.some((w) => w.item === item)) {
       run.waiters.push({ room, item })
       this.setState(room, item, 'downloading')
     }
-    return run.outcome
+    return { ...(await run.outcome), sunk }
   }
 
-  private start(key: string, ref: FileRef): Running {
+  private start(key: string, ref: FileRef, sink?: (block: Buffer) => Promise<void>): Running {
     const run: Running = { transfer: null, waiters: [], outcome: null as any }
     run.outcome = (async () => {
       const drive = await this.drives.open(ref.drive)
@@ -269,6 +291,7 @@ export class Files {
         size: ref.size,
         hash: ref.hash,
         stallMs: this.ctx.stallMs,
+        onBlock: sink,
         onProgress: (p) => {
           for (const { room, item } of run.waiters)
             this.ctx.emit('file:progress', { room: room.key, id: item.id, ...p })

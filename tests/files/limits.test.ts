@@ -114,6 +114,15 @@ test('bytes that do not match the hash mark the entry broken, never shown as the
   await assert.rejects(fs.access(target), 'no file was written')
   await assert.rejects(alice.readFile(room, wrongHash), /broken/u)
 
+  // Saved straight away, without a download first: nothing lands at the target either.
+  const wrongAgain = await appendRaw(mallory, room, [
+    { t: 'file', h: h + 2, file: { ...real.file!, hash: 'cd'.repeat(32) } },
+  ])
+  await entryOn(alice, room, wrongAgain)
+  const folder = path.dirname(target)
+  await assert.rejects(alice.saveFile(room, wrongAgain, target), /broken/u)
+  assert.deepEqual(await fs.readdir(folder), [], 'no file and no temp file left')
+
   // A size that differs from the drive's is caught before the transfer.
   await assert.rejects(alice.download(room, wrongSize), /broken: its size differs/u)
   // The honest entry for the same bytes is fine.
