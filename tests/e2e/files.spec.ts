@@ -6,6 +6,24 @@ import { expect, sharedRoom, test, type App } from './fixtures'
 // Files end to end: through the attach button, the chunked upload contract and the
 // media URLs, between two real engines on a private testnet.
 
+// A fake microphone (a beeping test tone) lets the voice recorder run headless.
+test.use({
+  launchOptions: {
+    executablePath: process.env.LINKUP_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ],
+  },
+})
+
 /** A `command` of src/shared/ipc.ts from inside the page: window.linkup, or the shell's socket. */
 async function call(page: Page, command: string, args: unknown): Promise<any> {
   return page.evaluate(
@@ -56,7 +74,7 @@ async function fetchInPage(page: Page, url: string) {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-function fileCard(app: App, name: string) {
+function fileCard(app: App, name: string | RegExp) {
   return app.page
     .getByTestId('file-card')
     .filter({ has: app.page.getByTestId('file-name').filter({ hasText: name }) })
@@ -172,6 +190,40 @@ test('a voice note plays by itself in B; an avatar shows in the member list', as
   await expect
     .poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 })
     .toBe(64)
+})
+
+test('record a voice note, paste an image and drop a file: B gets all three', async ({
+  alice,
+  bob,
+}) => {
+  await sharedRoom(alice, bob)
+  await alice.page.getByTestId('voice-button').click()
+  await expect(alice.page.getByTestId('voice-elapsed')).toHaveText('0:01')
+  await alice.page.getByTestId('voice-send').click()
+  await expect(alice.page.getByTestId('voice-recorder')).toBeHidden()
+  const player = bob.page.getByTestId('file-audio')
+  await expect(player).toBeVisible()
+  await expect(bob.page.getByTestId('file-card').filter({ has: player })).toContainText(
+    /Voice note\s*0:0[12]/,
+  )
+
+  // A screenshot pasted into the composer goes as a file; so does one dropped on the room.
+  const image = png(20, 10).toString('base64')
+  await alice.page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+    const paste = new DataTransfer()
+    paste.items.add(new File([bytes], '', { type: 'image/png' }))
+    const box = document.querySelector('[data-testid="composer-input"]')!
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: paste, bubbles: true }))
+    const drop = new DataTransfer()
+    drop.items.add(new File(['dropped text'], 'dropped.txt', { type: 'text/plain' }))
+    const room = document.querySelector('[data-testid="timeline"]')!
+    room.dispatchEvent(new DragEvent('dragover', { dataTransfer: drop, bubbles: true }))
+    room.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true }))
+  }, image)
+  await expect(fileCard(bob, /^pasted-.*\.png$/)).toBeVisible()
+  await expect(fileCard(bob, 'dropped.txt').getByTestId('file-size')).toHaveText('12 B')
+  await expect(alice.composer).toHaveValue('')
 })
 
 /** 16-bit mono PCM WAV of a 440 Hz sine. */
