@@ -21,10 +21,17 @@ export interface BlobId {
   byteLength: number
 }
 
+/** An entry named, as its drive, a core that is not one (or one this node writes). */
+export class NotADriveError extends Error {
+  constructor() {
+    super('That file does not point at a drive.')
+  }
+}
+
 export class Drives {
   /** The member's own drive. */
   own: any = null
-  private readonly remote = new Map<string, any>()
+  private readonly remote = new Map<string, Promise<any>>()
   private closed = false
 
   constructor(private readonly store: any) {}
@@ -46,11 +53,30 @@ export class Drives {
     if (this.closed) throw new Error('LinkUp is closing.')
     let drive = this.remote.get(key)
     if (!drive) {
-      drive = new Hyperdrive(this.store.session(), b4a.from(key, 'hex'))
+      drive = this.openRemote(key)
       this.remote.set(key, drive)
-      drive.on('blobs', (blobs: any) => tuneBlobs(blobs.core))
+      drive.catch(() => this.remote.delete(key))
     }
-    await drive.ready()
+    return drive
+  }
+
+  private async openRemote(key: string): Promise<any> {
+    const keyBuf = b4a.from(key, 'hex')
+    // An entry can name any key as "its drive". One this node can write to (a room writer
+    // core of ours) must never be opened as a drive: Hyperdrive would treat it as its own.
+    const probe = this.store.get({ key: keyBuf, active: false })
+    await probe.ready()
+    const ours = probe.writable
+    await probe.close()
+    if (ours) throw new NotADriveError()
+    const drive = new Hyperdrive(this.store.session(), keyBuf)
+    drive.on('blobs', (blobs: any) => tuneBlobs(blobs.core))
+    try {
+      await drive.ready()
+    } catch (err: any) {
+      await drive.close().catch(() => {})
+      throw err?.code === 'DECODING_ERROR' ? new NotADriveError() : err
+    }
     return drive
   }
 
@@ -95,9 +121,10 @@ export class Drives {
 
   async close(): Promise<void> {
     this.closed = true
-    const drives = [...this.remote.values(), this.own].filter(Boolean)
+    const remote = await Promise.allSettled(this.remote.values())
     this.remote.clear()
-    await Promise.all(drives.map((d) => d.close().catch(() => {})))
+    const drives = remote.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    await Promise.all([...drives, this.own].filter(Boolean).map((d) => d.close().catch(() => {})))
   }
 }
 

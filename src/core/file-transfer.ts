@@ -105,12 +105,27 @@ export class Transfer {
 
   private async run(): Promise<TransferResult> {
     const { drive, size } = this.req
-    const blob = await this.step(findBlob(drive, this.req.path, this.req.stallMs))
+    let blob: BlobId | null
+    try {
+      blob = await this.step(findBlob(drive, this.req.path, this.req.stallMs))
+    } catch (err: any) {
+      // A core that is not a Hyperdrive fails to decode: the entry points at no drive.
+      if (err?.code === 'DECODING_ERROR')
+        return { ok: false, broken: 'it does not point at a drive', fetched: 0 }
+      throw err
+    }
     if (!blob) throw new TransferError('The file is no longer in its sender’s drive.')
     const bad = checkBlob(blob, size)
     if (bad) return { ok: false, broken: bad, fetched: 0 }
 
-    const blobs: any = await this.step(drive.getBlobs())
+    let blobs: any
+    try {
+      blobs = await this.step(drive.getBlobs())
+    } catch (err: any) {
+      if (err?.code === 'DECODING_ERROR')
+        return { ok: false, broken: 'it does not point at a drive', fetched: 0 }
+      throw err
+    }
     const start = blob.blockOffset
     const end = start + blob.blockLength
     const session = blobs.core.session()

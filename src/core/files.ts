@@ -5,7 +5,7 @@ import crypto from 'hypercore-crypto'
 import { MAX_AVATAR_BYTES, MAX_VOICE_NOTE_BYTES } from '../shared/limits'
 import type { EngineEvents, FileRef, TimelineEntry } from '../shared/types'
 import type { HybridClock } from './clock'
-import { Drives, type BlobId } from './drive'
+import { Drives, NotADriveError, type BlobId } from './drive'
 import { FileHasher } from './file-hash'
 import { numberedName, safeTarget } from './file-names'
 import * as store from './file-store'
@@ -283,7 +283,16 @@ export class Files {
   private start(key: string, ref: FileRef, sink?: (block: Buffer) => Promise<void>): Running {
     const run: Running = { transfer: null, waiters: [], outcome: null as any }
     run.outcome = (async () => {
-      const drive = await this.drives.open(ref.drive)
+      const drive = await this.drives.open(ref.drive).catch((err) => {
+        if (err instanceof NotADriveError) return null
+        throw err
+      })
+      if (!drive)
+        return this.settle(key, run, {
+          ok: false,
+          broken: 'it does not point at a drive',
+          fetched: 0,
+        })
       if (this.closed) throw new TransferError('LinkUp is closing.')
       run.transfer = new Transfer({
         drive,

@@ -179,3 +179,27 @@ test('deleting an own file marks the entry deleted and frees its bytes', async (
   await assert.rejects(bob.download(room, sent.id), /deleted/u)
   await assert.rejects(alice.readFile(room, sent.id), /deleted/u)
 })
+
+test('an entry naming a core that is not a drive fails cleanly', async () => {
+  const { alice, mallory, room } = await pair('Not a drive')
+  const real = await mallory.sendFile(room, await randomFile(path.join(await tempDir(), 'f'), 1000))
+  const h = Date.now() * 1024
+  // Alice's own writer core (which she can write to), and Mallory's writer core.
+  const atAlice = await appendRaw(mallory, room, [
+    { t: 'file', h, file: { ...real.file!, drive: alice.memberKey(room) } },
+  ])
+  const atMallory = await appendRaw(mallory, room, [
+    { t: 'file', h: h + 1, file: { ...real.file!, drive: mallory.memberKey(room) } },
+  ])
+  await entryOn(alice, room, atAlice)
+  await entryOn(alice, room, atMallory)
+  const length = alice.store.get({ key: Buffer.from(alice.memberKey(room), 'hex') })
+  await length.ready()
+  const before = length.length
+  await assert.rejects(alice.download(room, atAlice), /broken: it does not point at a drive/u)
+  await assert.rejects(alice.download(room, atMallory), /broken: it does not point at a drive/u)
+  assert.equal(length.length, before, 'nothing was written to Alice’s writer core')
+  await length.close()
+  // Alice still works.
+  assert.equal((await alice.download(room, real.id)).entry.fileState, 'ready')
+})
