@@ -1,6 +1,6 @@
 import { app, Notification, type BrowserWindow } from 'electron'
 import type { TimelineEntry } from '../shared/types'
-import type { Engine } from './engine'
+import type { Engine } from '../core/handlers'
 import { NotificationPolicy, unreadTotal } from './notify'
 
 // What people expect of a desktop chat app: a notification for a new message while the

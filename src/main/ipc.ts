@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { commandSchemas, eventNames, parseArgs, type CommandName, type Reply } from '../shared/ipc'
 import type { EngineEvents } from '../shared/types'
-import type { Engine } from './engine'
+import type { Engine } from '../core/handlers'
 import type { Handlers } from './handlers'
 import { isAppUrl, isTrustedSender } from './security'
 

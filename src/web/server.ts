@@ -11,7 +11,8 @@ import { openMedia, parseMediaPath } from '../core/media'
 import { Uploads } from '../core/uploads'
 import { commandSchemas, eventNames, parseArgs, type CommandName, type Reply } from '../shared/ipc'
 import { securityHeaders } from './csp'
-import { engineHandlers, type Handlers, type WebEngine } from './handlers'
+import type { Engine } from '../core/handlers'
+import { engineHandlers, type Handlers } from './handlers'
 import { resolveStatic } from './static'
 
 // The browser shell: the built renderer over HTTP and the LinkupApi contract over a
@@ -30,7 +31,7 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url))
 
 export interface WebShellOptions {
-  node: WebEngine
+  node: Engine
   /** 0 or absent: a random free port. */
   port?: number
   /** The built renderer (vite build); defaults to dist/renderer. */
