@@ -5,17 +5,16 @@ import crypto from 'hypercore-crypto'
 import { MAX_AVATAR_BYTES, MAX_VOICE_NOTE_BYTES } from '../shared/limits'
 import type { EngineEvents, FileRef, TimelineEntry } from '../shared/types'
 import type { HybridClock } from './clock'
-import { Drives, NotADriveError, type BlobId } from './drive'
+import { Drives } from './drive'
+import { Downloads, refKey } from './file-downloads'
 import { FileHasher } from './file-hash'
 import { numberedName, safeTarget } from './file-names'
 import * as store from './file-store'
-import { Transfer, TransferError, type TransferResult } from './file-transfer'
 import type { Room } from './room'
 
-// Files, voice notes and avatars for one node: sending into the own drive, downloading
-// from other members' drives with progress, verifying, saving and reading. What is known
-// about a file (verified here, or broken) is kept per reference, so two entries that
-// point at the same bytes share one download.
+// Files, voice notes and avatars for one node: sending into the own drive; downloading
+// (file-downloads.ts), saving and reading what other members shared; fetching voice
+// notes and avatars by themselves as they arrive.
 
 const AUTO_DOWNLOADS = 2
 
@@ -34,18 +33,9 @@ export interface DownloadResult {
   ms: number
 }
 
-type Known = { state: 'ready'; blob: BlobId } | { state: 'broken'; reason: string }
-type Waiter = { room: Room; item: TimelineEntry }
-interface Running {
-  transfer: Transfer | null
-  waiters: Waiter[]
-  outcome: Promise<{ blob: BlobId; fetched: number }>
-}
-
 export class Files {
   readonly drives: Drives
-  private readonly known = new Map<string, Known>()
-  private readonly running = new Map<string, Running>()
+  private readonly downloads: Downloads
   private readonly queue: Array<() => Promise<unknown>> = []
   private autoActive = 0
   /** Jobs queued or running, by reference: a busy UI paging history queues each once. */
@@ -56,6 +46,7 @@ export class Files {
 
   constructor(private readonly ctx: FilesContext) {
     this.drives = new Drives(ctx.store)
+    this.downloads = new Downloads(ctx, this.drives)
   }
 
   ready(): Promise<void> {
@@ -81,7 +72,7 @@ export class Files {
       name,
       type: store.mediaType(opts.type, name),
     })
-    this.known.set(refKey(ref), { state: 'ready', blob })
+    this.downloads.markReady(ref, blob)
     return this.appendOwn(room, { t: 'file', h: this.ctx.clock.tick(), file: ref })
   }
 
@@ -102,7 +93,7 @@ export class Files {
       name: store.entryFileName(`voice-note${ext}`, filePath),
       type: mediaType,
     })
-    this.known.set(refKey(ref), { state: 'ready', blob })
+    this.downloads.markReady(ref, blob)
     return this.appendOwn(room, { t: 'audio', h: this.ctx.clock.tick(), file: ref, duration })
   }
 
@@ -123,7 +114,7 @@ export class Files {
     let ref: FileRef | null = null
     if (filePath !== null) {
       const stored = await store.storeAvatar(this.drives, filePath)
-      this.known.set(refKey(stored.ref), { state: 'ready', blob: stored.blob })
+      this.downloads.markReady(stored.ref, stored.blob)
       ref = stored.ref
     }
     if (previous) await this.removeOwn(previous).catch(() => {})
@@ -133,7 +124,7 @@ export class Files {
   /** Frees the bytes of one of our own files (after its entry was deleted). */
   async removeOwn(ref: FileRef): Promise<void> {
     if (ref.drive !== this.drives.key) return
-    this.known.delete(refKey(ref))
+    this.downloads.forget(ref)
     await this.drives.remove(ref.path)
   }
 
@@ -143,7 +134,7 @@ export class Files {
   async download(room: Room, id: string): Promise<DownloadResult> {
     const item = fileEntry(room, id)
     const started = performance.now()
-    const { fetched } = await this.fetch(room, item)
+    const { fetched } = await this.downloads.fetch(room, item)
     return { entry: item, fetched, ms: performance.now() - started }
   }
 
@@ -155,7 +146,7 @@ export class Files {
   async saveFile(room: Room, id: string, target: string): Promise<string> {
     const item = fileEntry(room, id)
     const ref = item.file!
-    this.checkSize(ref)
+    this.downloads.checkSize(ref)
     const file = path.resolve(target)
     const tmp = path.join(
       path.dirname(file),
@@ -168,10 +159,10 @@ export class Files {
         for (let at = 0; at < block.length;)
           at += (await out.write(block, at, block.length - at)).bytesWritten
       }
-      const { blob, sunk } = await this.fetch(room, item, ref, write)
+      const { blob, sunk } = await this.downloads.fetch(room, item, ref, write)
       if (!sunk) {
         const hasher = new FileHasher()
-        for await (const block of this.blocks(ref, blob, hasher)) await write(block)
+        for await (const block of this.downloads.blocks(ref, blob, hasher)) await write(block)
         if (hasher.bytes !== ref.size || hasher.digest() !== ref.hash)
           throw new Error('The stored bytes no longer match the file; download it again.')
       }
@@ -201,8 +192,8 @@ export class Files {
   /** The verified bytes of an entry's file, as a stream (downloads first if needed). */
   async readFile(room: Room, id: string): Promise<Readable> {
     const item = fileEntry(room, id)
-    const { blob } = await this.fetch(room, item)
-    return Readable.from(this.blocks(item.file!, blob), { objectMode: false })
+    const { blob } = await this.downloads.fetch(room, item)
+    return Readable.from(this.downloads.blocks(item.file!, blob), { objectMode: false })
   }
 
   /** A member's avatar bytes, verified and checked as an image; null while they are not here. */
@@ -211,127 +202,13 @@ export class Files {
     if (own) {
       const node = await this.drives.own.entry(ref.path, { wait: false }).catch(() => null)
       return node?.value?.blob
-        ? Readable.from(this.blocks(ref, node.value.blob), { objectMode: false })
+        ? Readable.from(this.downloads.blocks(ref, node.value.blob), { objectMode: false })
         : null
     }
-    const known = this.known.get(refKey(ref))
-    return known?.state === 'ready' && this.avatars.get(refKey(ref)) === true
-      ? Readable.from(this.blocks(ref, known.blob), { objectMode: false })
+    const blob = this.downloads.blob(ref)
+    return blob && this.avatars.get(refKey(ref)) === true
+      ? Readable.from(this.downloads.blocks(ref, blob), { objectMode: false })
       : null
-  }
-
-  /** Reads a blob's blocks from local storage only, one block ahead of the consumer. */
-  private async *blocks(ref: FileRef, blob: BlobId, hasher?: FileHasher): AsyncGenerator<Buffer> {
-    const drive = await this.drives.open(ref.drive)
-    const blobs = await drive.getBlobs()
-    const end = blob.blockOffset + blob.blockLength
-    const read = (i: number): Promise<Buffer | null> => {
-      const p: Promise<Buffer | null> =
-        i < end ? blobs.core.get(i, { wait: false }) : Promise.resolve(null)
-      p.catch(() => {}) // awaited below; a consumer that stops early leaves one read behind
-      return p
-    }
-    let next = read(blob.blockOffset)
-    for (let i = blob.blockOffset; i < end; i++) {
-      const block = await next
-      next = read(i + 1)
-      if (!block) throw new Error('Part of the file is no longer stored here; download it again.')
-      hasher?.update(block)
-      yield block
-    }
-  }
-
-  private checkSize(ref: FileRef): void {
-    if (ref.size > this.ctx.maxFileBytes)
-      throw new Error(
-        `This file is ${store.formatBytes(ref.size)}; downloads can be at most ` +
-          `${store.formatBytes(this.ctx.maxFileBytes)}. Nothing was downloaded.`,
-      )
-  }
-
-  /**
-   * The one download of a reference, shared by every entry that waits for it. A `sink`
-   * gets every block in order as it is hashed, when this call is the one that starts
-   * the download (`sunk` says whether it was).
-   */
-  private async fetch(
-    room: Room | null,
-    item: TimelineEntry | null,
-    ref = item!.file!,
-    sink?: (block: Buffer) => Promise<void>,
-  ): Promise<{ blob: BlobId; fetched: number; sunk: boolean }> {
-    this.checkSize(ref)
-    if (this.closed) throw new TransferError('LinkUp is closing.')
-    const key = refKey(ref)
-    const known = this.known.get(key)
-    if (known && room && item) this.setState(room, item, known.state)
-    if (known?.state === 'broken') throw brokenError(known.reason)
-    if (known?.state === 'ready') return { blob: known.blob, fetched: 0, sunk: false }
-    let run = this.running.get(key)
-    const sunk = !run && !!sink
-    if (!run) {
-      run = this.start(key, ref, sink)
-      this.running.set(key, run)
-    }
-    if (room && item && !run.waiters.some((w) => w.item === item)) {
-      run.waiters.push({ room, item })
-      this.setState(room, item, 'downloading')
-    }
-    return { ...(await run.outcome), sunk }
-  }
-
-  private start(key: string, ref: FileRef, sink?: (block: Buffer) => Promise<void>): Running {
-    const run: Running = { transfer: null, waiters: [], outcome: null as any }
-    run.outcome = (async () => {
-      const drive = await this.drives.open(ref.drive).catch((err) => {
-        if (err instanceof NotADriveError) return null
-        throw err
-      })
-      if (!drive)
-        return this.settle(key, run, {
-          ok: false,
-          broken: 'it does not point at a drive',
-          fetched: 0,
-        })
-      if (this.closed) throw new TransferError('LinkUp is closing.')
-      run.transfer = new Transfer({
-        drive,
-        path: ref.path,
-        size: ref.size,
-        hash: ref.hash,
-        stallMs: this.ctx.stallMs,
-        onBlock: sink,
-        onProgress: (p) => {
-          for (const { room, item } of run.waiters)
-            this.ctx.emit('file:progress', { room: room.key, id: item.id, ...p })
-        },
-      })
-      return this.settle(key, run, await run.transfer.result)
-    })()
-    run.outcome
-      .catch(() => {
-        for (const { room, item } of run.waiters)
-          if (item.fileState === 'downloading') this.setState(room, item, 'remote')
-      })
-      .finally(() => this.running.delete(key))
-    return run
-  }
-
-  private settle(key: string, run: Running, result: TransferResult) {
-    if (!result.ok) {
-      this.known.set(key, { state: 'broken', reason: result.broken })
-      for (const { room, item } of run.waiters) this.setState(room, item, 'broken')
-      throw brokenError(result.broken)
-    }
-    this.known.set(key, { state: 'ready', blob: result.blob })
-    for (const { room, item } of run.waiters) this.setState(room, item, 'ready')
-    return { blob: result.blob, fetched: result.fetched }
-  }
-
-  private setState(room: Room, item: TimelineEntry, state: TimelineEntry['fileState']): void {
-    if (item.fileState === state) return
-    item.fileState = state
-    if (room.visible(item)) this.ctx.emit('entry:updated', item)
   }
 
   // ---- what arrives by itself ----
@@ -352,8 +229,8 @@ export class Files {
 
   decorate(item: TimelineEntry): TimelineEntry {
     if (!item.file || item.fileState) return item
-    const known = this.known.get(refKey(item.file))
-    item.fileState = item.own || known?.state === 'ready' ? 'ready' : (known?.state ?? 'remote')
+    const known = this.downloads.state(item.file)
+    item.fileState = item.own ? 'ready' : (known ?? 'remote')
     return item
   }
 
@@ -363,17 +240,17 @@ export class Files {
     const ref = item.file
     if (item.kind !== 'audio' || item.own || item.deleted || item.fileState !== 'remote') return
     if (ref.size > MAX_VOICE_NOTE_BYTES || ref.size > this.ctx.maxFileBytes) return
-    this.auto(`${refKey(ref)}:${item.id}`, () => this.fetch(room, item))
+    this.auto(`${refKey(ref)}:${item.id}`, () => this.downloads.fetch(room, item))
   }
 
   private noticeAvatar(room: Room, member: string, ref: FileRef): void {
     const key = refKey(ref)
     if (ref.size > MAX_AVATAR_BYTES || this.avatars.get(key) === false) return
     this.auto(`${key}:${room.key}:${member}`, async () => {
-      const { blob } = await this.fetch(null, null, ref)
+      const { blob } = await this.downloads.fetch(null, null, ref)
       if (!this.avatars.has(key)) {
         const bytes: Buffer[] = []
-        for await (const block of this.blocks(ref, blob)) bytes.push(block)
+        for await (const block of this.downloads.blocks(ref, blob)) bytes.push(block)
         this.avatars.set(key, store.avatarProblem(Buffer.concat(bytes)) === null)
       }
       if (this.avatars.get(key))
@@ -411,16 +288,9 @@ export class Files {
   async close(): Promise<void> {
     this.closed = true
     this.queue.length = 0
-    const runs = [...this.running.values()]
-    for (const run of runs) run.transfer?.abort(new TransferError('LinkUp is closing.'))
-    await Promise.allSettled(runs.map((r) => r.outcome))
+    await this.downloads.close()
     await this.drives.close()
   }
-}
-
-/** One key per reference: the same bytes named the same way, with the same hash and size. */
-function refKey(ref: FileRef): string {
-  return `${ref.drive}:${ref.path}:${ref.hash}:${ref.size}`
 }
 
 function fileEntry(room: Room, id: string): TimelineEntry {
@@ -429,10 +299,6 @@ function fileEntry(room: Room, id: string): TimelineEntry {
     throw new Error('That message is not a file in this room (or not loaded).')
   if (item.deleted) throw new Error('That file was deleted.')
   return item
-}
-
-function brokenError(reason: string): Error {
-  return new Error(`This file is broken: ${reason}. It is not shown as the file.`)
 }
 
 async function exists(file: string): Promise<boolean> {
