@@ -16,7 +16,7 @@ const TARGET = '#d33'
 const TRANSFER_BASELINES: Array<[RegExp, string, string, string]> = [
   [/bare secret-stream/, 'bare', '#6b7785', 'bare: bare secret-stream, 64 KiB writes'],
   [/hyperdrive/, 'drive', '#3c9d8f', 'drive: default hyperdrive replication'],
-  [/base64/, 'base64', '#c98a2b', 'base64: seed design, file in one JSON message'],
+  [/base64/, 'base64', '#c98a2b', 'base64: seed design, one JSON message'],
 ]
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"'
 
