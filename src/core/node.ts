@@ -28,7 +28,7 @@ import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './room'
 
-const STALE_CONNECTION_MS = 3000
+const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
 
 export interface LinkupNodeOptions {
@@ -113,9 +113,11 @@ export class LinkupNode extends EngineEmitter {
   private onConnection(conn: any): void {
     conn.on('error', () => {})
     for (const room of this.rooms_.values()) room.attach(conn)
-    // When two peers dial each other at once, one side can keep a socket the other
-    // already dropped. No room channel opens on it, and hyperswarm will not replace
-    // it, so the pair would stay apart: drop it and look the rooms up again.
+    // A socket on which no room channel opens is dead weight: when two peers dial each
+    // other at once one side can keep a socket the other dropped, and between two
+    // processes on loopback a client can finish its handshake on a socket the server
+    // never reports. Hyperswarm will not replace it, so drop it and look the rooms up
+    // again; a channel normally opens within a few ms of the handshake.
     const timer = setTimeout(() => {
       if (this.authorisedConns.has(conn) || conn.destroyed || this.closing) return
       conn.destroy()
