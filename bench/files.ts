@@ -15,7 +15,7 @@ import { spawnWorker } from './lib/worker'
 //   bare       bare secret-stream, 64 KiB writes, receiver writes to disk
 //   hyperdrive default hyperdrive replication of the same file (read stream to disk)
 //   base64     the seed design: the whole file as base64 inside one JSON message
-//   linkup     node.sendFile, then download() and saveFile() on the receiver
+//   linkup     node.sendFile, then saveFile() on the receiver (download, verify, write)
 
 const SIDES = fileURLToPath(new URL('./lib/file-sides.ts', import.meta.url))
 const TRANSFER_TIMEOUT_MS = 120_000
@@ -23,8 +23,6 @@ const LINKUP_PENDING = 'node.sendFile / node.download do not exist yet (files en
 
 interface Transfer {
   mbps: number
-  /** LinkUp: rate of download() alone, before saveFile(). */
-  downloadMbps?: number
   /** Peak RSS of each side, MiB; measured only when the sides are separate processes. */
   sender: number | null
   receiver: number | null
@@ -48,7 +46,7 @@ async function transfer(
       receiver.call('open', method, bootstrap),
     ])
     await Promise.all([sender.call('resetPeak'), processes === 2 && receiver.call('resetPeak')])
-    const { ms, downloadMs } = await receiver.call<Fetched>('fetch', method, key, out, bytes)
+    const { ms } = await receiver.call<Fetched>('fetch', method, key, out, bytes)
     const peaks =
       processes === 2
         ? await Promise.all([sender.call<number>('peak'), receiver.call<number>('peak')])
@@ -58,7 +56,6 @@ async function transfer(
     await fsp.rm(out)
     return {
       mbps: mbPerSecond(bytes, ms),
-      downloadMbps: downloadMs ? mbPerSecond(bytes, downloadMs) : undefined,
       sender: peaks[0],
       receiver: peaks[1],
     }
@@ -133,7 +130,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         'bare secret-stream, 64 KiB writes',
         bare2.mbps,
         60,
-        `sender and receiver in separate processes, like two users; timed from asking for the file to the last byte on disk (LinkUp: download() then saveFile()${linkup2.downloadMbps ? `; download() alone ${linkup2.downloadMbps.toFixed(1)} MB/s` : ''})`,
+        `sender and receiver in separate processes, like two users; timed from asking for the file to the last byte on disk (LinkUp: saveFile() on the receiver, which downloads, verifies and writes in one pass)`,
       ),
       row(
         `file ${mib} MiB, 2 processes (vs hyperdrive)`,
@@ -150,7 +147,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         'bare secret-stream, 64 KiB writes',
         bare1.mbps,
         60,
-        `both sides in one process, like the reference figures in DESIGN.md${linkup1.downloadMbps ? `; download() alone ${linkup1.downloadMbps.toFixed(1)} MB/s` : ''}`,
+        `both sides in one process, like the reference figures in DESIGN.md`,
       ),
       row(
         `file ${mib} MiB, 1 process (vs hyperdrive)`,
