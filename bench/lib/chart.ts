@@ -182,13 +182,17 @@ export function chartSvg(report: {
   const fileH = 200
   const H = fileTop + fileH + 50
   const lo = 0.01
-  const hi = 1000
+  // Up to the decade above the largest value, at least 1 s.
+  const largest = Math.max(1000, ...lat.flatMap((g) => g.bars.map((b) => b.value ?? 0)))
+  const hi = 10 ** Math.ceil(Math.log10(largest))
   const logScale: Scale = {
     y: (v) =>
       latTop +
       latH *
         (1 - (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))),
-    ticks: [0.01, 0.1, 1, 10, 100, 1000],
+    ticks: Array.from({ length: Math.log10(hi / lo) + 1 }, (_, i) =>
+      Number((lo * 10 ** i).toPrecision(1)),
+    ),
   }
   const maxRate = Math.max(120, ...files.flatMap((g) => g.bars.map((b) => b.value ?? 0)))
   const top = Math.ceil(maxRate / 20) * 20
