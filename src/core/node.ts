@@ -123,7 +123,10 @@ export class LinkupNode extends EngineEmitter {
       conn.destroy()
       for (const room of this.rooms_.values()) room.rediscover()
     }, STALE_CONNECTION_MS)
-    conn.once('close', () => clearTimeout(timer))
+    conn.once('close', () => {
+      clearTimeout(timer)
+      for (const room of this.rooms_.values()) room.detach(conn)
+    })
   }
 
   private async openRoom(state: RoomConfig): Promise<Room> {

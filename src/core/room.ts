@@ -147,7 +147,6 @@ export class Room extends EventEmitter {
     )
     if (!channel.valid || channel.closed) return
     this.channels.set(conn, channel)
-    conn.once('close', () => this.channels.delete(conn))
   }
 
   private onChannelOpen(ch: RoomChannel): void {
@@ -302,6 +301,12 @@ export class Room extends EventEmitter {
 
   peers(): PeerInfo[] {
     return this.openChannels().map((ch) => this.peerInfo(ch))
+  }
+
+  /** The connection closed (the node listens once per connection, not once per room). */
+  detach(conn: any): void {
+    this.paired.delete(conn)
+    this.channels.delete(conn)
   }
 
   rediscover(): void {
