@@ -12,7 +12,7 @@ import type { Room } from './room'
 
 type Known = { state: 'ready'; blob: BlobId } | { state: 'broken'; reason: string }
 type Waiter = { room: Room; item: TimelineEntry }
-type Sink = (block: Buffer) => Promise<void>
+type Sink = (block: Buffer, offset: number) => Promise<void>
 interface Running {
   transfer: Transfer | null
   waiters: Waiter[]

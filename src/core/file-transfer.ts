@@ -10,8 +10,10 @@ import { FileHasher } from './file-hash'
 
 const PROGRESS_EVERY_MS = 100
 const RATE_WINDOW_MS = 1000
-/** Hashing waits for the next block to land, and looks again at least this often. */
-const ARRIVAL_POLL_MS = 100
+/** Blocks asked for, in order, ahead of the one being hashed. */
+const READS_AHEAD = 16
+/** onBlock calls (disk writes) in flight while hashing goes on. */
+const WRITES_AHEAD = 4
 
 export interface TransferProgress {
   done: number
@@ -28,8 +30,11 @@ export interface TransferRequest {
   /** No byte and no step forward for this long: give up (the blocks stay). */
   stallMs: number
   onProgress(p: TransferProgress): void
-  /** Gets every block in order as it is hashed (a file being saved while it downloads). */
-  onBlock?: (block: Buffer) => Promise<void>
+  /**
+   * Gets every block in order as it is hashed, with its byte offset in the file (a file
+   * being saved while it downloads). Up to WRITES_AHEAD calls run at once.
+   */
+  onBlock?: (block: Buffer, offset: number) => Promise<void>
 }
 
 export type TransferResult =
@@ -138,7 +143,6 @@ export class Transfer {
     this.progress(true)
 
     let oversized = false
-    let arrived = (): void => {}
     const ondownload = (index: number, bytes: number) => {
       if (index < start || index >= end) return
       this.lastActivity = Date.now()
@@ -146,7 +150,6 @@ export class Transfer {
       this.done = Math.min(size, this.done + bytes)
       if (this.fetched > size) oversized = true
       this.progress(false)
-      arrived()
     }
     blobs.core.on('download', ondownload)
     this.cleanups.push(() => blobs.core.off('download', ondownload))
@@ -155,26 +158,30 @@ export class Transfer {
       this.cleanups.push(() => range.destroy())
     }
 
-    // Hash in order, reading only what is stored: the reads follow the range download
-    // and never add block requests of their own beside it.
-    const nextArrival = () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ARRIVAL_POLL_MS)
-        arrived = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
+    // Hash in order. Waiting reads for the next blocks get each block straight off the
+    // wire as it is verified (or from storage when it is already here), so nothing is
+    // read back from disk; they join the range's requests rather than adding their own.
     const hasher = new FileHasher()
+    const get = (index: number): Promise<Buffer | null> => {
+      const p: Promise<Buffer | null> = session.get(index)
+      p.catch(() => {}) // awaited in order below, or dropped by an abort
+      return p
+    }
+    const reads: Promise<Buffer | null>[] = []
+    let next = start
+    const writes: Promise<void>[] = []
     for (let i = start; i < end; i++) {
-      let block: Buffer | null = null
-      while (!block) {
-        const arrival = nextArrival()
-        block = await this.step(session.get(i, { wait: false }))
-        if (!block) await this.step(arrival)
-      }
+      while (next < end && reads.length < READS_AHEAD) reads.push(get(next++))
+      const block = await this.step(reads.shift()!)
+      if (!block) throw new TransferError('A block of the file could not be read.')
+      const offset = hasher.bytes
       hasher.update(block)
-      if (this.req.onBlock) await this.step(this.req.onBlock(block))
+      if (this.req.onBlock) {
+        const write = this.req.onBlock(block, offset)
+        write.catch(() => {}) // awaited below, in order
+        writes.push(write)
+        if (writes.length >= WRITES_AHEAD) await this.step(writes.shift()!)
+      }
       if (hasher.bytes > size || oversized) {
         return {
           ok: false,
@@ -183,6 +190,7 @@ export class Transfer {
         }
       }
     }
+    for (const write of writes) await this.step(write)
     if (hasher.bytes !== size)
       return {
         ok: false,

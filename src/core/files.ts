@@ -155,14 +155,16 @@ export class Files {
     const out = await fsp.open(tmp, 'wx')
     let open = true
     try {
-      const write = async (block: Buffer) => {
+      // Positional writes: the download hands blocks over in order, a few at once.
+      const write = async (block: Buffer, offset: number) => {
         for (let at = 0; at < block.length;)
-          at += (await out.write(block, at, block.length - at)).bytesWritten
+          at += (await out.write(block, at, block.length - at, offset + at)).bytesWritten
       }
       const { blob, sunk } = await this.downloads.fetch(room, item, ref, write)
       if (!sunk) {
         const hasher = new FileHasher()
-        for await (const block of this.downloads.blocks(ref, blob, hasher)) await write(block)
+        for await (const block of this.downloads.blocks(ref, blob, hasher))
+          await write(block, hasher.bytes - block.length)
         if (hasher.bytes !== ref.size || hasher.digest() !== ref.hash)
           throw new Error('The stored bytes no longer match the file; download it again.')
       }
