@@ -43,6 +43,12 @@ export type TransferResult =
 /** Thrown for a transfer that did not finish; the file is not broken, just not here yet. */
 export class TransferError extends Error {}
 
+class Oversized extends Error {
+  constructor() {
+    super('it holds more bytes than its entry says')
+  }
+}
+
 export class Transfer {
   readonly result: Promise<TransferResult>
   /** Bytes this transfer fetched from peers (not those already stored). */
@@ -70,7 +76,13 @@ export class Transfer {
       Math.min(1000, Math.max(50, req.stallMs / 4)),
     )
     this.cleanups.push(() => clearInterval(watchdog))
-    this.result = this.run().finally(() => this.cleanup())
+    this.result = this.run()
+      .catch((err): TransferResult => {
+        if (err instanceof Oversized)
+          return { ok: false, broken: err.message, fetched: this.fetched }
+        throw err
+      })
+      .finally(() => this.cleanup())
   }
 
   abort(err: Error): void {
@@ -142,13 +154,15 @@ export class Transfer {
     this.done = blob.blockLength ? Math.round((size * have) / blob.blockLength) : size
     this.progress(true)
 
-    let oversized = false
+    const slack = 2 * Math.ceil(size / Math.max(1, blob.blockLength))
     const ondownload = (index: number, bytes: number) => {
       if (index < start || index >= end) return
       this.lastActivity = Date.now()
       this.fetched += bytes
       this.done = Math.min(size, this.done + bytes)
-      if (this.fetched > size) oversized = true
+      // A sender serving more than the entry says is cut off at once, not at the end
+      // (with two blocks of slack: a block fetched twice in a race is no attack).
+      if (this.fetched > size + slack) this.abort(new Oversized())
       this.progress(false)
     }
     blobs.core.on('download', ondownload)
@@ -182,13 +196,7 @@ export class Transfer {
         writes.push(write)
         if (writes.length >= WRITES_AHEAD) await this.step(writes.shift()!)
       }
-      if (hasher.bytes > size || oversized) {
-        return {
-          ok: false,
-          broken: 'it holds more bytes than its entry says',
-          fetched: this.fetched,
-        }
-      }
+      if (hasher.bytes > size) throw new Oversized()
     }
     for (const write of writes) await this.step(write)
     if (hasher.bytes !== size)

@@ -203,3 +203,31 @@ test('an entry naming a core that is not a drive fails cleanly', async () => {
   // Alice still works.
   assert.equal((await alice.download(room, real.id)).entry.fileState, 'ready')
 })
+
+test('a drive serving more bytes than the entry says is cut off and marked broken', async () => {
+  const { alice, mallory, room } = await pair('Oversized')
+  const real = await mallory.sendFile(
+    room,
+    await randomFile(path.join(await tempDir(), 'f'), 8 * MiB),
+  )
+  // Mallory's drive says 1000 bytes live at /files/small, over 8 blocks of 1 MiB.
+  const drive = mallory.files.drives.own
+  const blob = (await drive.entry(real.file!.path)).value.blob
+  await drive.putEntry('/files/small', { blob: { ...blob, byteLength: 1000 } })
+  const id = await appendRaw(mallory, room, [
+    {
+      t: 'file',
+      h: Date.now() * 1024,
+      file: { ...real.file!, path: '/files/small', size: 1000 },
+    },
+  ])
+  await entryOn(alice, room, id)
+  const result = await alice.download(room, id).catch((err: Error) => err)
+  assert.match(String(result), /broken: it holds more bytes than its entry says/u)
+  const held = await alice.files.drives.open(real.file!.drive)
+  const blobs = await held.getBlobs()
+  let have = 0
+  for (let i = blob.blockOffset; i < blob.blockOffset + blob.blockLength; i++)
+    if (await blobs.core.has(i)) have++
+  assert.ok(have < blob.blockLength, `cut off early: ${have} of ${blob.blockLength} blocks`)
+})
