@@ -10,6 +10,7 @@ import { removeTempDirs, sleep, testnet } from './lib/net'
 import { installProbe, type ProbeState } from './lib/page-probe'
 import { le, result, type Result } from './lib/result'
 import { summarize } from './lib/stats'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/chromium'
 
 // The renderer in Chromium through the browser shell, watched by an injected probe
 // (lib/page-probe.ts) so the measured code is exactly what users run.
@@ -22,15 +23,8 @@ import { summarize } from './lib/stats'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const BUILD = path.join(ROOT, '.tmp', 'bench-renderer')
-const CHROMIUM = process.env.LINKUP_CHROMIUM ?? '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-]
+const CHROMIUM = CHROMIUM_PATH
+const ARGS = CHROMIUM_ARGS
 const WAIT_MS = 15_000
 
 function newestMtime(dir: string): number {

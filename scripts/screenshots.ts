@@ -5,11 +5,11 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import zlib from 'node:zlib'
 import { chromium, type Page } from '@playwright/test'
 import createTestnet from 'hyperdht/testnet.js'
 import { LinkupNode } from '../src/core/node'
 import { startWebShell } from '../src/web/server'
+import { rgbPng, sineWav } from '../tests/helpers/media'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = path.join(ROOT, 'docs', 'screenshots')
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     await sleep(40)
     const voice = await linus.sendVoiceNote(
       assets.key,
-      await file('note.wav', sineWav(4.2)),
+      await file('note.wav', sineWav(4.2, { hz: 220, amplitude: 6000 })),
       4200,
       'audio/wav',
     )
@@ -230,63 +230,10 @@ async function main(): Promise<void> {
 
 /** A diagonal two-colour gradient as an RGB PNG (made here: no image files in the repo). */
 function gradientPng(width: number, height: number, from: number[], to: number[]): Buffer {
-  const raw = Buffer.alloc((1 + width * 3) * height)
-  for (let y = 0; y < height; y++) {
-    const row = y * (1 + width * 3)
-    for (let x = 0; x < width; x++) {
-      const t = (x / width + y / height) / 2
-      for (let c = 0; c < 3; c++)
-        raw[row + 1 + x * 3 + c] = Math.round(from[c] + (to[c] - from[c]) * t)
-    }
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr.set([8, 2, 0, 0, 0], 8)
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8)
-    head.writeUInt32BE(data.length, 0)
-    head.write(type, 4)
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
-    return Buffer.concat([head, data, crc])
-  }
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0
-  for (const byte of buf) {
-    c ^= byte
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
-  }
-  return ~c >>> 0
-}
-
-/** 16-bit mono PCM WAV: a soft 220 Hz tone. */
-function sineWav(seconds: number, rate = 8000): Buffer {
-  const samples = Math.round(seconds * rate)
-  const b = Buffer.alloc(44 + samples * 2)
-  b.write('RIFF', 0)
-  b.writeUInt32LE(36 + samples * 2, 4)
-  b.write('WAVEfmt ', 8)
-  b.writeUInt32LE(16, 16)
-  b.writeUInt16LE(1, 20)
-  b.writeUInt16LE(1, 22)
-  b.writeUInt32LE(rate, 24)
-  b.writeUInt32LE(rate * 2, 28)
-  b.writeUInt16LE(2, 32)
-  b.writeUInt16LE(16, 34)
-  b.write('data', 36)
-  b.writeUInt32LE(samples * 2, 40)
-  for (let i = 0; i < samples; i++)
-    b.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 6000), 44 + i * 2)
-  return b
+  return rgbPng(width, height, (x, y) => {
+    const t = (x / width + y / height) / 2
+    return from.map((f, c) => Math.round(f + (to[c] - f) * t))
+  })
 }
 
 /** Lets fonts, layout and the virtualizer's measurements finish before a capture. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-import zlib from 'node:zlib'
 import type { Page } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium'
+import { rgbPng, sineWav } from '../helpers/media'
 import { expect, sharedRoom, test, type App } from './fixtures'
 
 // Files end to end: through the attach button, the chunked upload contract and the
@@ -9,15 +10,9 @@ import { expect, sharedRoom, test, type App } from './fixtures'
 // A fake microphone (a beeping test tone) lets the voice recorder run headless.
 test.use({
   launchOptions: {
-    executablePath: process.env.LINKUP_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
     ],
@@ -226,58 +221,7 @@ test('record a voice note, paste an image and drop a file: B gets all three', as
   await expect(alice.composer).toHaveValue('')
 })
 
-/** 16-bit mono PCM WAV of a 440 Hz sine. */
-function sineWav(seconds: number, rate = 8000): Buffer {
-  const samples = Math.round(seconds * rate)
-  const b = Buffer.alloc(44 + samples * 2)
-  b.write('RIFF', 0)
-  b.writeUInt32LE(36 + samples * 2, 4)
-  b.write('WAVEfmt ', 8)
-  b.writeUInt32LE(16, 16)
-  b.writeUInt16LE(1, 20)
-  b.writeUInt16LE(1, 22)
-  b.writeUInt32LE(rate, 24)
-  b.writeUInt32LE(rate * 2, 28)
-  b.writeUInt16LE(2, 32)
-  b.writeUInt16LE(16, 34)
-  b.write('data', 36)
-  b.writeUInt32LE(samples * 2, 40)
-  for (let i = 0; i < samples; i++)
-    b.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 12000), 44 + i * 2)
-  return b
-}
-
 /** A solid-colour RGB PNG. */
 function png(width: number, height: number): Buffer {
-  const row = Buffer.alloc(1 + width * 3)
-  for (let x = 0; x < width; x++) row.set([40, 120, 220], 1 + x * 3)
-  const raw = Buffer.concat(Array.from({ length: height }, () => row))
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr.set([8, 2, 0, 0, 0], 8)
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(type, 4)
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
-  return Buffer.concat([head, data, crc])
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0
-  for (const byte of buf) {
-    c ^= byte
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
-  }
-  return ~c >>> 0
+  return rgbPng(width, height, () => [40, 120, 220])
 }
