@@ -1,6 +1,8 @@
+import path from 'node:path'
 import type { FileRef, TimelineEntry } from '../shared/types'
 import { NotADriveError, type BlobId, type Drives } from './drive'
 import type { FileHasher } from './file-hash'
+import { KnownFiles, type Known } from './file-known'
 import { formatBytes } from './file-store'
 import { Transfer, TransferError, type TransferResult } from './file-transfer'
 import type { FilesContext } from './files'
@@ -10,7 +12,6 @@ import type { Room } from './room'
 // about each reference: its verified blob is here ('ready'), or its bytes are not what
 // the entry says ('broken'). Entries waiting on a download get its progress and state.
 
-type Known = { state: 'ready'; blob: BlobId } | { state: 'broken'; reason: string }
 type Waiter = { room: Room; item: TimelineEntry }
 type Sink = (block: Buffer, offset: number) => Promise<void>
 interface Running {
@@ -20,14 +21,20 @@ interface Running {
 }
 
 export class Downloads {
-  private readonly known = new Map<string, Known>()
+  private readonly known: KnownFiles
   private readonly running = new Map<string, Running>()
   private closed = false
 
   constructor(
     private readonly ctx: FilesContext,
     private readonly drives: Drives,
-  ) {}
+  ) {
+    this.known = new KnownFiles(ctx.storage ? path.join(ctx.storage, 'files.json') : null)
+  }
+
+  load(): Promise<void> {
+    return this.known.load()
+  }
 
   /** 'ready', 'broken', or undefined when nothing is known yet. */
   state(ref: FileRef): Known['state'] | undefined {
@@ -64,7 +71,10 @@ export class Downloads {
     for (let i = blob.blockOffset; i < end; i++) {
       const block = await next
       next = read(i + 1)
-      if (!block) throw new Error('Part of the file is no longer stored here; download it again.')
+      if (!block) {
+        this.known.delete(refKey(ref))
+        throw new Error('Part of the file is no longer stored here; download it again.')
+      }
       hasher?.update(block)
       yield block
     }
@@ -168,6 +178,7 @@ export class Downloads {
     const runs = [...this.running.values()]
     for (const run of runs) run.transfer?.abort(new TransferError('LinkUp is closing.'))
     await Promise.allSettled(runs.map((r) => r.outcome))
+    await this.known.flush()
   }
 }
 

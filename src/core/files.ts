@@ -20,6 +20,8 @@ const AUTO_DOWNLOADS = 2
 
 export interface FilesContext {
   store: any
+  /** The data folder: files.json remembers which files were verified here. */
+  storage?: string
   clock: HybridClock
   maxFileBytes: number
   stallMs: number
@@ -49,8 +51,9 @@ export class Files {
     this.downloads = new Downloads(ctx, this.drives)
   }
 
-  ready(): Promise<void> {
-    return this.drives.ready()
+  async ready(): Promise<void> {
+    await this.downloads.load()
+    await this.drives.ready()
   }
 
   get driveKey(): string {

@@ -88,6 +88,7 @@ export class LinkupNode extends EngineEmitter {
       await this.store.ready()
       this.files = new Files({
         store: this.store,
+        storage: this.storage,
         clock: this.clock,
         maxFileBytes: this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
         stallMs: this.opts.fileStallMs ?? FILE_STALL_MS,

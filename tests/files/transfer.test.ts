@@ -100,3 +100,23 @@ test('files with hostile names are saved inside the chosen folder only', async (
   assert.equal((await bob.download(room.key, none.id)).entry.fileState, 'ready')
   assert.equal((await fs.stat(await bob.saveFileIn(room.key, none.id, folder))).size, 0)
 })
+
+test('a verified file stays ready across a restart, even with nobody online', async () => {
+  const alice = await cluster.node('Alice')
+  const bobDir = await tempDir()
+  let bob = await cluster.node('Bob', bobDir)
+  const room = await alice.createRoom('Restart')
+  await bob.joinRoom(room.key)
+  await connected(alice, bob, room.key)
+  const src = await randomFile(path.join(bobDir, '..', path.basename(bobDir) + '.bin'), 2 * MiB)
+  const sent = await alice.sendFile(room.key, src)
+  await entryOn(bob, room.key, sent.id)
+  await bob.download(room.key, sent.id)
+  await bob.close()
+  await alice.close()
+
+  bob = await cluster.node('Bob', bobDir)
+  const entry = await entryOn(bob, room.key, sent.id)
+  assert.equal(entry.fileState, 'ready', 'known as verified without asking anyone')
+  assert.deepEqual(await streamBytes(await bob.readFile(room.key, sent.id)), await fs.readFile(src))
+})
