@@ -34,8 +34,10 @@ const HOSTILE = [
 ]
 
 test('hostile peer file names never leave the chosen folder', async () => {
-  const folder = await tempDir('linkup-save-')
-  const outside = path.dirname(folder)
+  // The chosen folder sits alone in a fresh parent, so anything escaping it shows there.
+  const outside = await tempDir('linkup-save-')
+  const folder = path.join(outside, 'Downloads')
+  await fs.mkdir(folder)
   const before = new Set(await fs.readdir(outside))
   for (const name of HOSTILE) {
     const target = safeTarget(folder, name)
