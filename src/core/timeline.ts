@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import b4a from 'b4a'
+import { lowerBoundByOrder } from '../shared/order'
 import { decodeBlock, entryId, orderKey, type Entry } from '../shared/entries'
 import type { FileRef, TimelineEntry } from '../shared/types'
 import type { HybridClock } from './clock'
@@ -171,10 +172,10 @@ export class Timeline extends EventEmitter {
   page(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
     return this.exclusive(async () => {
       const bound = before ?? NOTHING_LOADED
-      let end = lowerBound(this.loaded, bound)
+      let end = lowerBoundByOrder(this.loaded, bound)
       while (end < limit && this.floor !== ALL_LOADED) {
         await this.loadOlder(limit - end)
-        end = lowerBound(this.loaded, bound)
+        end = lowerBoundByOrder(this.loaded, bound)
       }
       return this.loaded.slice(Math.max(0, end - limit), end)
     })
@@ -342,18 +343,7 @@ export class Timeline extends EventEmitter {
   }
 }
 
-function lowerBound(list: TimelineEntry[], order: string): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (list[mid].order < order) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 function insertSorted(list: TimelineEntry[], item: TimelineEntry): void {
   if (!list.length || list[list.length - 1].order < item.order) list.push(item)
-  else list.splice(lowerBound(list, item.order), 0, item)
+  else list.splice(lowerBoundByOrder(list, item.order), 0, item)
 }

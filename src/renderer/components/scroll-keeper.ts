@@ -2,6 +2,7 @@ import type { Virtualizer } from '@tanstack/react-virtual'
 import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import type { TimelineEntry } from '../../shared/types'
 import type { AppStore } from '../store/app-store'
+import { lowerBoundByOrder } from '../../shared/order'
 
 // Keeps the reader's place in a timeline whose rows arrive anywhere: live messages at
 // the end, pages of history at the start, and during catch-up older entries in the
@@ -51,7 +52,7 @@ export function useScrollKeeper(opts: {
       let target: number | null = null
       if (store.atBottom) target = Math.max(0, total - el.clientHeight)
       else if (anchor.current) {
-        const item = virtualizer.measurementsCache[lowerBound(entries, anchor.current.order)]
+        const item = virtualizer.measurementsCache[lowerBoundByOrder(entries, anchor.current.order)]
         if (item) target = item.start + anchor.current.offset
       }
       if (target !== null && Math.abs(target - el.scrollTop) > 0.5) {
@@ -108,15 +109,4 @@ export function useScrollKeeper(opts: {
   }, [scrollRef, store])
 
   return { onScroll, awayFromEnd }
-}
-
-function lowerBound(list: TimelineEntry[], order: string): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (list[mid].order < order) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }

@@ -1,4 +1,5 @@
 import type { TimelineEntry } from '../../shared/types'
+import { lowerBoundByOrder } from '../../shared/order'
 
 // The loaded part of one room's timeline, sorted by `order` (the order every peer
 // agrees on). It is mutated in place and bumps `version`, because copying a
@@ -96,14 +97,7 @@ export class RoomTimeline {
   }
 
   private lowerBound(order: string): number {
-    let lo = 0
-    let hi = this.entries.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.entries[mid].order < order) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return lowerBoundByOrder(this.entries, order)
   }
 
   private indexOf(entry: TimelineEntry): number {
