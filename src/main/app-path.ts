@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { APP_HOST, APP_SCHEME } from './security'
+import { contentTypeForExtension } from '../shared/content-types'
 
 // Maps an app:// request URL to a file inside the renderer folder, or refuses it. Pure
 // (string in, string out) so the containment rule is tested against every trick:
@@ -44,33 +45,9 @@ export function resolveAppPath(root: string, url: string, pathApi: PathApi = pat
   return file
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.webm': 'audio/webm',
-  '.txt': 'text/plain; charset=utf-8',
-}
-
 /** The Content-Type for a renderer file; unknown kinds are served as opaque bytes. */
 export function contentTypeFor(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+  return contentTypeForExtension(path.extname(file))
 }
 
 /** True when `file` is `root` itself or below it (both already absolute and resolved). */

@@ -1,25 +1,9 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { contentTypeForExtension } from '../shared/content-types'
 
 // Serves the built renderer and nothing else: a request path is resolved inside the
 // renderer folder (after following symlinks) or refused.
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-}
 
 export interface StaticFile {
   body: Buffer
@@ -49,7 +33,7 @@ export async function resolveStatic(root: string, urlPath: string): Promise<Stat
   } catch {
     return null
   }
-  const type = TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream'
+  const type = contentTypeForExtension(path.extname(real))
   return { body: await fs.readFile(real), type }
 }
 
