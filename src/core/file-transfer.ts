@@ -149,11 +149,6 @@ export class Transfer {
     this.cleanups.push(() => void session.close().catch(() => {}))
     await this.step(session.ready())
 
-    let have = 0
-    for (let i = start; i < end; i++) if (await this.step(session.has(i))) have++
-    this.done = blob.blockLength ? Math.round((size * have) / blob.blockLength) : size
-    this.progress(true)
-
     const slack = 2 * Math.ceil(size / Math.max(1, blob.blockLength))
     const ondownload = (index: number, bytes: number) => {
       if (index < start || index >= end) return
@@ -165,8 +160,17 @@ export class Transfer {
       if (this.fetched > size + slack) this.abort(new Oversized())
       this.progress(false)
     }
+    // Listen before looking at what is here: a block landing during the scan below is
+    // then counted as fetched rather than falling between the two.
     blobs.core.on('download', ondownload)
     this.cleanups.push(() => blobs.core.off('download', ondownload))
+
+    let have = 0
+    for (let i = start; i < end; i++) if (await this.step(session.has(i))) have++
+    const held = blob.blockLength ? Math.round((size * have) / blob.blockLength) : size
+    this.done = Math.min(size, Math.max(this.done, held))
+    this.progress(true)
+
     if (have < blob.blockLength) {
       const range = session.download({ start, end })
       this.cleanups.push(() => range.destroy())
