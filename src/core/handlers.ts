@@ -8,7 +8,7 @@ import type {
   RoomInfo,
   TimelineEntry,
 } from '../shared/types'
-import type { Uploads, UploadEngine } from './uploads'
+import type { Uploads, UploadEngine } from './files/uploads'
 
 // The commands of src/shared/ipc.ts that mean the same in every shell, written once.
 // Each shell (Electron main, the browser shell) adds the few that depend on what it

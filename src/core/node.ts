@@ -19,14 +19,14 @@ import type {
 } from '../shared/types'
 import { MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES, HISTORY_PAGE } from '../shared/limits'
 import { DEFAULT_MAX_FILE_BYTES, FILE_STALL_MS } from '../shared/limits'
-import { HybridClock } from './clock'
+import { HybridClock } from './rooms/clock'
 import { runCommand } from './commands'
 import { ConfigStore, type RoomConfig } from './config'
 import { EngineEmitter } from './events'
-import { Files, type DownloadResult } from './files'
+import { Files, type DownloadResult } from './files/files'
 import { Identity } from './identity'
 import { StorageLock } from './lock'
-import { Room } from './room'
+import { Room } from './rooms/room'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50

@@ -1,5 +1,5 @@
-import { avatarPath, mediaPath } from '../core/media'
-import { Uploads } from '../core/uploads'
+import { avatarPath, mediaPath } from '../core/files/media'
+import { Uploads } from '../core/files/uploads'
 import { displayFileName } from '../shared/names'
 import {
   avatarHash,

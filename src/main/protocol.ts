@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { protocol } from 'electron'
-import { openMedia, parseMediaPath, type MediaEngine } from '../core/media'
+import { openMedia, parseMediaPath, type MediaEngine } from '../core/files/media'
 import { contentTypeFor, isInside, resolveAppPath } from './app-path'
 import { APP_HOST, APP_SCHEME, APP_SCHEME_PRIVILEGES, SECURITY_HEADERS } from './security'
 

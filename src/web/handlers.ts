@@ -1,5 +1,5 @@
-import { avatarPath, mediaPath } from '../core/media'
-import type { Uploads } from '../core/uploads'
+import { avatarPath, mediaPath } from '../core/files/media'
+import type { Uploads } from '../core/files/uploads'
 import {
   avatarHash,
   engineHandlers as commonHandlers,

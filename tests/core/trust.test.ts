@@ -6,7 +6,7 @@ import Protomux from 'protomux'
 import c from 'compact-encoding'
 import { Cluster, connected, find, texts, waitForTexts } from '../helpers/nodes'
 import { removeTempDirs, until } from '../helpers/net'
-import { roomTopic } from '../../src/core/crypto'
+import { roomTopic } from '../../src/core/net/crypto'
 import { encodeBlock } from '../../src/shared/entries'
 import type { LinkupNode } from '../../src/core/node'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { HybridClock } from '../../src/core/clock'
+import { HybridClock } from '../../src/core/rooms/clock'
 import { decodeBlock, encodeBlock, orderKey, parseEntryId } from '../../src/shared/entries'
 import { cleanName, displayFileName } from '../../src/shared/names'
 import { parseRoomKey } from '../../src/shared/roomkey'

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { mediaHeaders, openMedia, parseMediaPath } from '../../src/core/media'
+import { mediaHeaders, openMedia, parseMediaPath } from '../../src/core/files/media'
 import { LinkupNode } from '../../src/core/node'
-import { Uploads } from '../../src/core/uploads'
+import { Uploads } from '../../src/core/files/uploads'
 import { removeTempDirs, tempDir, testnet, type Testnet } from '../helpers/net'
 
 // Chunked uploads (src/core/uploads.ts) and media serving (src/core/media.ts) against a

@@ -1,4 +1,4 @@
-import { HLC_SHIFT } from '../shared/entries'
+import { HLC_SHIFT } from '../../shared/entries'
 
 /**
  * Hybrid logical clock. Values are wall ms * 1024 + counter, so they sort like time

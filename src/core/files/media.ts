@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { FileRef, Member, TimelineEntry } from '../shared/types'
+import type { FileRef, Member, TimelineEntry } from '../../shared/types'
 
 // Serving a file's verified bytes to the renderer, shared by both shells (web: /media/…,
 // Electron: app://linkup/media/…). The path names a room and an entry (or a member for

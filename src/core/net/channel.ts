@@ -2,8 +2,8 @@ import b4a from 'b4a'
 import c from 'compact-encoding'
 import Protomux from 'protomux'
 import { z } from 'zod'
-import { MAX_CHANNEL_FRAME_BYTES, MAX_WRITERS_PER_ROOM } from '../shared/limits'
-import { cleanName } from '../shared/names'
+import { MAX_CHANNEL_FRAME_BYTES, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
+import { cleanName } from '../../shared/names'
 import { roomProof, safeEqual } from './crypto'
 
 // One protomux channel per room per connection. Both sides open it with a proof that

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { displayFileName } from '../shared/names'
+import { displayFileName } from '../../shared/names'
 
 // A peer's file name is a display name, never a path. safeTarget turns it into one
 // plain name inside a folder the user chose: separators, dot-dot, NUL, control and

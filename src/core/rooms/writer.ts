@@ -1,6 +1,6 @@
 import b4a from 'b4a'
-import { encodeBlock, type Entry } from '../shared/entries'
-import { MAX_BLOCK_BYTES, MAX_ENTRIES_PER_BLOCK } from '../shared/limits'
+import { encodeBlock, type Entry } from '../../shared/entries'
+import { MAX_BLOCK_BYTES, MAX_ENTRIES_PER_BLOCK } from '../../shared/limits'
 
 interface Pending {
   entry: Entry

@@ -1,12 +1,12 @@
 import path from 'node:path'
-import type { FileRef, TimelineEntry } from '../shared/types'
+import type { FileRef, TimelineEntry } from '../../shared/types'
 import { NotADriveError, type BlobId, type Drives } from './drive'
-import type { FileHasher } from './file-hash'
-import { KnownFiles, type Known } from './file-known'
-import { formatBytes } from './file-store'
-import { Transfer, TransferError, type TransferResult } from './file-transfer'
+import type { FileHasher } from './hash'
+import { KnownFiles, type Known } from './known'
+import { formatBytes } from './store'
+import { Transfer, TransferError, type TransferResult } from './transfer'
 import type { FilesContext } from './files'
-import type { Room } from './room'
+import type { Room } from '../rooms/room'
 
 // Downloads, one per file reference however many entries name it, and what is known
 // about each reference: its verified blob is here ('ready'), or its bytes are not what

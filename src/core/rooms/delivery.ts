@@ -1,6 +1,6 @@
 import b4a from 'b4a'
-import { entryId } from '../shared/entries'
-import type { TimelineEntry } from '../shared/types'
+import { entryId } from '../../shared/entries'
+import type { TimelineEntry } from '../../shared/types'
 
 const TRACKED_BLOCKS = 4096
 

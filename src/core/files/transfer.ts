@@ -1,5 +1,5 @@
 import type { BlobId } from './drive'
-import { FileHasher } from './file-hash'
+import { FileHasher } from './hash'
 
 // One download of one file from a member's drive: find the blob the entry names, ask
 // for its whole block range up front (hypercore then pipelines requests to every peer

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type { CommandArgs, UploadKind } from '../shared/ipc'
+import type { CommandArgs, UploadKind } from '../../shared/ipc'
 import {
   DEFAULT_MAX_FILE_BYTES,
   MAX_AVATAR_BYTES,
@@ -9,8 +9,8 @@ import {
   MAX_UPLOAD_CHUNK_BYTES,
   MAX_VOICE_NOTE_BYTES,
   UPLOAD_IDLE_MS,
-} from '../shared/limits'
-import type { Profile, TimelineEntry } from '../shared/types'
+} from '../../shared/limits'
+import type { Profile, TimelineEntry } from '../../shared/types'
 
 // Renderer-to-host uploads, shared by both shells. The renderer never names a path on
 // disk: it declares a file (kind, name, type, size), streams base64 chunks, and the host

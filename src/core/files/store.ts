@@ -7,11 +7,11 @@ import {
   MAX_AVATAR_PIXELS,
   MAX_FILE_NAME_CHARS,
   MAX_VOICE_NOTE_MS,
-} from '../shared/limits'
-import type { FileRef } from '../shared/types'
+} from '../../shared/limits'
+import type { FileRef } from '../../shared/types'
 import { FILE_BLOCK_BYTES, type BlobId, type Drives } from './drive'
-import { FileHasher } from './file-hash'
-import { imageInfo } from './file-image'
+import { FileHasher } from './hash'
+import { imageInfo } from './image'
 
 // The sending side: a file on disk becomes a blob in the member's own drive and a
 // FileRef for the entry. Files stream from disk into the drive and are hashed on the

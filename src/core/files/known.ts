@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import { z } from 'zod'
-import { writeFileAtomic } from './atomic'
+import { writeFileAtomic } from '../atomic'
 import type { BlobId } from './drive'
 
 // What this node has verified about file references (their bytes are here and match,
