@@ -37,6 +37,7 @@ import { StorageLock } from './lock'
 import { Room } from './rooms/room'
 import { Hello } from './net/hello'
 import { CoreScopes } from './net/scope'
+import { Penalties } from './net/penalties'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
@@ -61,7 +62,14 @@ export interface LinkupNodeOptions {
  */
 export class LinkupNode extends EngineEmitter {
   readonly storage: string
-  readonly stats = { invalidEntries: 0, droppedFrames: 0, droppedPeers: 0 }
+  readonly stats = {
+    invalidEntries: 0,
+    droppedFrames: 0,
+    droppedPeers: 0,
+    /** Peers disconnected (and banned for a while) for sending invalid frames. */
+    bannedPeers: 0,
+  }
+  private readonly penalties = new Penalties(() => this.stats.bannedPeers++)
   readonly clock = new HybridClock()
   identity!: Identity
   store!: any
@@ -125,6 +133,10 @@ export class LinkupNode extends EngineEmitter {
 
   private onConnection(conn: any): void {
     conn.on('error', () => {})
+    if (this.penalties.banned(conn)) {
+      conn.destroy(new Error('Banned for a while: it sent invalid frames'))
+      return
+    }
     const hello = new Hello(conn, () => [...this.rooms_.values()].map((r) => r.keyBuf), {
       ontags: () => {
         for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))
@@ -162,6 +174,7 @@ export class LinkupNode extends EngineEmitter {
         scopes: this.scopes,
         clock: this.clock,
         stats: this.stats,
+        badFrame: (conn) => this.penalties.frame(conn),
         profile: () => ({
           name: this.config.data.profile.name,
           avatar: this.config.data.profile.avatar,
@@ -360,13 +373,16 @@ export class LinkupNode extends EngineEmitter {
   members(room: string): Member[] {
     const r = this.room(room)
     const online = new Set(r.openChannels().map((ch) => ch.writer))
-    return [...r.timeline.writers.values()].map((w) => ({
-      key: w.key,
-      name: w.own ? this.profile.name : w.name || 'Anonymous',
-      avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
-      online: w.own || online.has(w.key),
-      own: w.own,
-    }))
+    // A writer is a member once a valid entry of it has arrived, never on a gossiped key alone.
+    return [...r.timeline.writers.values()]
+      .filter((w) => w.own || w.seen)
+      .map((w) => ({
+        key: w.key,
+        name: w.own ? this.profile.name : w.name || 'Anonymous',
+        avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
+        online: w.own || online.has(w.key),
+        own: w.own,
+      }))
   }
 
   /** How much of the room's history is here, per writer, and whether a gap stays open. */

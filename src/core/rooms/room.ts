@@ -14,8 +14,10 @@ import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
 import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
+import { Admission } from './admission'
 
 const NEWEST_FIRST_BLOCKS = 64
+const ADMISSION_CHECK_MS = 5000
 
 export interface RoomContext {
   store: any
@@ -23,6 +25,8 @@ export interface RoomContext {
   scopes: CoreScopes
   clock: HybridClock
   stats: { invalidEntries: number; droppedFrames: number; droppedPeers: number }
+  /** A frame on this connection failed validation: counted; too many drop the peer. */
+  badFrame(conn: any): void
   profile(): { name: string; avatar: any }
   /** Called once a room channel opened on a connection: it is not dead weight. */
   authorised(conn: any): void
@@ -58,6 +62,9 @@ export class Room extends EventEmitter {
   private delivery!: Delivery
   private discovery: Discovery | null = null
   private readonly following = new Set<string>()
+  private readonly vouched = new Set<string>()
+  private readonly admission = new Admission()
+  private admissionTimer: NodeJS.Timeout | null = null
   private readonly paired = new Map<any, () => void>()
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
@@ -91,6 +98,10 @@ export class Room extends EventEmitter {
     this.sync = new SyncTracker(this.key, this.timeline, (p) => this.emit('sync', p))
     this.timeline.on('profile', (w: Writer) => {
       this.timeline.rename(w)
+      if (w.seen) {
+        this.admission.proven(w.key)
+        this.vouch(w.key)
+      }
       this.emit('profile', w)
     })
   }
@@ -158,11 +169,14 @@ export class Room extends EventEmitter {
       {
         onopen: (ch) => this.onChannelOpen(ch),
         onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
-        onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
+        onwriters: (ch, keys) => keys.forEach((k) => this.offerWriter(ch.remoteKey, k)),
         onpeers: () => {},
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
-          else this.ctx.stats.droppedFrames++
+          else {
+            this.ctx.stats.droppedFrames++
+            this.ctx.badFrame(conn)
+          }
         },
       },
     )
@@ -182,7 +196,7 @@ export class Room extends EventEmitter {
   private onChannelOpen(ch: RoomChannel): void {
     this.ctx.authorised(ch.conn)
     for (const core of this.shared.values()) attachCore(core, ch.conn, this.attached)
-    ch.sendWriters([...this.timeline.writers.keys()])
+    ch.sendWriters([this.own.key, ...this.vouched])
     this.addWriter(ch.writer).catch(() => {})
     this.emit('peer:connected', this.peerInfo(ch))
     this.emit('room:updated')
@@ -204,9 +218,40 @@ export class Room extends EventEmitter {
   }
 
   /** Starts following a writer core: download all of it, live, and merge it in. */
-  async addWriter(key: string): Promise<void> {
+  /** A writer key a peer passed on: followed on probation, within that peer's quota (admission.ts). */
+  private offerWriter(from: string, key: string): void {
     if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
     if (this.following.size >= MAX_WRITERS_PER_ROOM) return
+    if (!this.admission.offer(from, key)) return
+    this.addWriter(key).catch(() => {})
+    if (!this.admissionTimer)
+      this.admissionTimer = setInterval(() => this.expireWriters(), ADMISSION_CHECK_MS)
+  }
+
+  /** Stops following gossiped keys that showed no valid entry in time. */
+  private expireWriters(): void {
+    for (const key of this.admission.expired()) this.dropWriter(key).catch(() => {})
+    if (!this.admission.onProbation && this.admissionTimer) {
+      clearInterval(this.admissionTimer)
+      this.admissionTimer = null
+    }
+  }
+
+  private async dropWriter(key: string): Promise<void> {
+    const w = this.timeline.writers.get(key)
+    if (!w || w.seen || w.own) return
+    this.following.delete(key)
+    this.shared.delete(key)
+    this.ctx.scopes.releaseKey(key)
+    await this.timeline.removeWriter(key)
+    const at = this.cores.indexOf(w.core)
+    if (at >= 0) this.cores.splice(at, 1)
+    await w.core.close().catch(() => {})
+  }
+
+  /** Starts following a writer: one proven on a channel, known from config, or on probation. */
+  async addWriter(key: string): Promise<void> {
+    if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
     // A key that is a core of another of our rooms is never followed here.
     const owner = this.ctx.scopes.belongsTo(key)
     if (owner !== undefined && owner !== this.key) return
@@ -227,8 +272,19 @@ export class Room extends EventEmitter {
     })
     this.fetchNewestFirst(core)
     core.download({ start: 0, end: -1 })
-    await this.timeline.addWriter(core, false)
+    const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
+    if (w.seen) this.vouch(key)
+  }
+
+  /**
+   * A writer whose valid entry we have read: kept in config and passed on to peers. Keys
+   * nobody has shown an entry for are neither saved nor gossiped, so fake keys do not
+   * spread from us and are never listed as members.
+   */
+  private vouch(key: string): void {
+    if (key === this.own?.key || this.vouched.has(key)) return
+    this.vouched.add(key)
     if (!this.state.writers.includes(key)) {
       this.state.writers.push(key)
       this.persist()
@@ -353,6 +409,8 @@ export class Room extends EventEmitter {
     this.closed = true
     this.discovery?.destroy()
     this.sync.close()
+    this.timeline.close()
+    if (this.admissionTimer) clearInterval(this.admissionTimer)
     for (const unpair of this.paired.values()) unpair()
     this.paired.clear()
     for (const ch of this.channels.values()) ch.close()
