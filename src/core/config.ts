@@ -26,6 +26,9 @@ const RoomSchema = z.object({
    * home drive and are moved into the room's drive once, on the next start.
    */
   filesMoved: z.boolean().default(false),
+  /** Per writer: the block seq up to which everything is read, or hidden by ~clear. */
+  readSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
+  clearedSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
   /** Other members' drives opened in this room, reopened at start to serve what is held. */
   drives: z
     .array(z.string().regex(/^[0-9a-f]{64}$/))

@@ -396,11 +396,7 @@ export class LinkupNode extends EngineEmitter {
 
   async markRead(room: string): Promise<RoomInfo> {
     const r = this.room(room)
-    const last = r.lastOrder()
-    if (last > r.state.read) {
-      r.state.read = last
-      await this.config.save()
-    }
+    if (r.markRead()) await this.config.save()
     const info = r.info()
     this.emit('room:updated', info)
     return info
@@ -408,7 +404,7 @@ export class LinkupNode extends EngineEmitter {
 
   async clear(room: string): Promise<void> {
     const r = this.room(room)
-    r.state.cleared = r.lastOrder() || r.state.cleared
+    r.clear()
     await this.config.save()
     this.emit('room:updated', r.info())
   }

@@ -142,3 +142,23 @@ test('a peer that keeps sending garbage frames is disconnected and kept out for 
   await new Promise((r) => setTimeout(r, 3000))
   assert.ok(!alice.peers(room).some((p) => p.key === mallory.memberKey(room)))
 })
+
+test('read and clear marks are kept per writer, and survive in config', async () => {
+  const { alice, bob, room } = await trio('Marks')
+  await bob.send(room, 'one')
+  await waitForTexts(alice, room, ['one'])
+  await alice.clear(room)
+  await alice.markRead(room)
+  await bob.send(room, 'two')
+  await bob.send(room, 'three')
+  await waitForTexts(alice, room, ['two', 'three'])
+  const info = alice.rooms().find((r) => r.key === room)!
+  assert.equal(info.unread, 2, 'both new messages unread')
+  assert.ok(!(await texts(alice, room)).includes('one'), 'cleared stays cleared')
+  await alice.markRead(room)
+  assert.equal(alice.rooms().find((r) => r.key === room)!.unread, 0)
+  // Marks survive a restart as per-writer seqs.
+  const saved = (alice as any).config.data.rooms.find((r: any) => r.key === room)
+  assert.ok(saved.readSeqs[bob.memberKey(room)] >= 2)
+  assert.ok(saved.clearedSeqs[bob.memberKey(room)] >= 1)
+})

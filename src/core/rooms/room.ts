@@ -15,6 +15,7 @@ import { Delivery } from './delivery'
 import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
 import { Admission } from './admission'
+import { Marks } from './marks'
 
 const NEWEST_FIRST_BLOCKS = 64
 const ADMISSION_CHECK_MS = 5000
@@ -44,6 +45,9 @@ export interface RoomState {
   filesMoved?: boolean
   /** Other members' drives opened in this room: reopened at start, to serve what is held. */
   drives?: string[]
+  /** Per writer, the block seq up to which everything is read, or hidden by ~clear (marks.ts). */
+  readSeqs?: Record<string, number>
+  clearedSeqs?: Record<string, number>
 }
 
 /**
@@ -69,6 +73,7 @@ export class Room extends EventEmitter {
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
   readonly sync: SyncTracker
+  private readonly marks: Marks
   private readonly tailRequested = new WeakMap<any, number>()
   private readonly cores: any[] = []
   /** Cores this room replicates (writers, drives): attached on each of its open channels. */
@@ -95,6 +100,7 @@ export class Room extends EventEmitter {
       'updated',
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:updated', item),
     )
+    this.marks = new Marks(state)
     this.sync = new SyncTracker(this.key, this.timeline, (p) => this.emit('sync', p))
     this.timeline.on('profile', (w: Writer) => {
       this.timeline.rename(w)
@@ -348,7 +354,7 @@ export class Room extends EventEmitter {
   }
 
   visible(item: TimelineEntry): boolean {
-    return !this.state.cleared || item.order > this.state.cleared
+    return !this.marks.cleared(item)
   }
 
   async history(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
@@ -357,12 +363,9 @@ export class Room extends EventEmitter {
   }
 
   info(): RoomInfo {
-    const loaded = this.timeline.loaded
     let unread = 0
-    const mark = this.state.read > this.state.cleared ? this.state.read : this.state.cleared
-    for (let n = loaded.length - 1; n >= 0 && loaded[n].order > mark; n--) {
-      if (!loaded[n].own && !loaded[n].deleted) unread++
-    }
+    for (const item of this.timeline.loaded)
+      if (!item.own && !item.deleted && !this.marks.read(item)) unread++
     return {
       key: this.key,
       name: this.state.name,
@@ -371,6 +374,16 @@ export class Room extends EventEmitter {
       readMark: this.state.read,
       clearedMark: this.state.cleared,
     }
+  }
+
+  /** Marks what has been read here as read, per writer; true if anything changed. */
+  markRead(): boolean {
+    return this.marks.markRead(this.timeline.writers.values(), this.lastOrder())
+  }
+
+  /** ~clear: hides, on this device, everything read here so far, per writer. */
+  clear(): void {
+    this.marks.clear(this.timeline.writers.values(), this.lastOrder())
   }
 
   lastOrder(): string {
