@@ -35,6 +35,7 @@ import type { Drives } from './files/drive'
 import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './rooms/room'
+import { findMember } from './rooms/moderation'
 import { Hello } from './net/hello'
 import { CoreScopes } from './net/scope'
 import { Penalties } from './net/penalties'
@@ -374,7 +375,7 @@ export class LinkupNode extends EngineEmitter {
     const r = this.room(room)
     const online = new Set(r.openChannels().map((ch) => ch.writer))
     // A writer is a member once a valid entry of it has arrived, never on a gossiped key alone.
-    return [...r.timeline.writers.values()]
+    const members: Member[] = [...r.timeline.writers.values()]
       .filter((w) => w.own || w.seen)
       .map((w) => ({
         key: w.key,
@@ -382,7 +383,47 @@ export class LinkupNode extends EngineEmitter {
         avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
         online: w.own || online.has(w.key),
         own: w.own,
+        muted: r.moderation.muted(w.key),
+        blocked: r.moderation.blocked(w.key),
       }))
+    // Blocked members are no longer followed, but stay listed so they can be unblocked.
+    for (const key of r.state.blocked ?? [])
+      if (!r.timeline.writers.has(key))
+        members.push({
+          key,
+          name: 'Blocked member',
+          avatar: null,
+          online: false,
+          own: false,
+          muted: true,
+          blocked: true,
+        })
+    return members
+  }
+
+  /**
+   * ~mute / ~block (and their undo) a member named by display name or fingerprint:
+   * local to this device, kept in config.json. Resolves to the member it applied to.
+   */
+  async moderate(room: string, kind: 'mute' | 'block', who: string, on: boolean): Promise<Member> {
+    const r = this.room(room)
+    const keys = [...(r.state.blocked ?? []), ...(r.state.muted ?? [])]
+    const listed = keys.map((key) => ({ key, name: '', seen: true, own: false }) as any)
+    const target = findMember([...r.timeline.writers.values(), ...listed], who)
+    await r.moderate(kind, target.key, on)
+    await this.config.save()
+    this.emit('room:updated', r.info())
+    return (
+      this.members(room).find((m) => m.key === target.key) ?? {
+        key: target.key,
+        name: target.name || 'Anonymous',
+        avatar: null,
+        online: false,
+        own: false,
+        muted: r.moderation.muted(target.key),
+        blocked: r.moderation.blocked(target.key),
+      }
+    )
   }
 
   /** How much of the room's history is here, per writer, and whether a gap stays open. */

@@ -16,6 +16,7 @@ import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
 import { Admission } from './admission'
 import { Marks } from './marks'
+import { ModerationList, type Moderation } from './moderation'
 
 const NEWEST_FIRST_BLOCKS = 64
 const ADMISSION_CHECK_MS = 5000
@@ -48,6 +49,9 @@ export interface RoomState {
   /** Per writer, the block seq up to which everything is read, or hidden by ~clear (marks.ts). */
   readSeqs?: Record<string, number>
   clearedSeqs?: Record<string, number>
+  /** Writer keys muted or blocked here (moderation.ts). */
+  muted?: string[]
+  blocked?: string[]
 }
 
 /**
@@ -74,6 +78,7 @@ export class Room extends EventEmitter {
   private readonly dirty = new Set<string>()
   readonly sync: SyncTracker
   private readonly marks: Marks
+  readonly moderation: ModerationList
   private readonly tailRequested = new WeakMap<any, number>()
   private readonly cores: any[] = []
   /** Cores this room replicates (writers, drives): attached on each of its open channels. */
@@ -101,6 +106,7 @@ export class Room extends EventEmitter {
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:updated', item),
     )
     this.marks = new Marks(state)
+    this.moderation = new ModerationList(state)
     this.sync = new SyncTracker(this.key, this.timeline, (p) => this.emit('sync', p))
     this.timeline.on('profile', (w: Writer) => {
       this.timeline.rename(w)
@@ -200,6 +206,10 @@ export class Room extends EventEmitter {
   }
 
   private onChannelOpen(ch: RoomChannel): void {
+    if (this.moderation.blocked(ch.writer)) {
+      ch.close() // blocked here: this room's channel is refused; their other rooms are theirs
+      return
+    }
     this.ctx.authorised(ch.conn)
     for (const core of this.shared.values()) attachCore(core, ch.conn, this.attached)
     ch.sendWriters([this.own.key, ...this.vouched])
@@ -258,6 +268,7 @@ export class Room extends EventEmitter {
   /** Starts following a writer: one proven on a channel, known from config, or on probation. */
   async addWriter(key: string): Promise<void> {
     if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
+    if (this.moderation.blocked(key)) return
     // A key that is a core of another of our rooms is never followed here.
     const owner = this.ctx.scopes.belongsTo(key)
     if (owner !== undefined && owner !== this.key) return
@@ -354,7 +365,35 @@ export class Room extends EventEmitter {
   }
 
   visible(item: TimelineEntry): boolean {
-    return !this.marks.cleared(item)
+    return !this.marks.cleared(item) && !this.moderation.muted(item.author)
+  }
+
+  /** Mutes or blocks a member here, or undoes it; blocking stops following their core. */
+  async moderate(kind: Moderation, key: string, on: boolean): Promise<boolean> {
+    if (!this.moderation.set(kind, key, on)) return false
+    if (kind === 'block' && on) {
+      for (const ch of this.channels.values()) if (ch.writer === key) ch.close()
+      await this.unfollow(key)
+    } else if (kind === 'block') {
+      await this.addWriter(key)
+    }
+    this.persist()
+    return true
+  }
+
+  /** Stops following a writer: its core is closed here and no longer served or stored. */
+  private async unfollow(key: string): Promise<void> {
+    const w = this.timeline.writers.get(key)
+    if (!w || w.own) return
+    this.following.delete(key)
+    this.shared.delete(key)
+    this.vouched.delete(key)
+    this.state.writers = this.state.writers.filter((k) => k !== key)
+    this.ctx.scopes.releaseKey(key)
+    await this.timeline.removeWriter(key, true)
+    const at = this.cores.indexOf(w.core)
+    if (at >= 0) this.cores.splice(at, 1)
+    await w.core.close().catch(() => {})
   }
 
   async history(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
@@ -365,7 +404,7 @@ export class Room extends EventEmitter {
   info(): RoomInfo {
     let unread = 0
     for (const item of this.timeline.loaded)
-      if (!item.own && !item.deleted && !this.marks.read(item)) unread++
+      if (!item.own && !item.deleted && this.visible(item) && !this.marks.read(item)) unread++
     return {
       key: this.key,
       name: this.state.name,

@@ -125,11 +125,14 @@ export class Timeline extends EventEmitter {
     })
   }
 
-  /** Forgets a writer none of whose entries was ever valid (a gossiped key that proved nothing). */
-  removeWriter(key: string): Promise<void> {
+  /**
+   * Forgets a writer none of whose entries was ever valid (a gossiped key that proved
+   * nothing), or, `evenIfSeen`, one the member blocked (its entries read so far stay, hidden).
+   */
+  removeWriter(key: string, evenIfSeen = false): Promise<void> {
     return this.exclusive(async () => {
       const w = this.writers.get(key)
-      if (w && !w.seen && !w.own) this.writers.delete(key)
+      if (w && !w.own && (evenIfSeen || !w.seen)) this.writers.delete(key)
     })
   }
 
