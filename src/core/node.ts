@@ -36,6 +36,7 @@ import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './rooms/room'
 import { findMember } from './rooms/moderation'
+import { markLookalikes } from './rooms/lookalikes'
 import { Hello } from './net/hello'
 import { CoreScopes } from './net/scope'
 import { Penalties } from './net/penalties'
@@ -376,9 +377,10 @@ export class LinkupNode extends EngineEmitter {
     const r = this.room(room)
     const online = new Set(r.openChannels().map((ch) => ch.writer))
     // A writer is a member once a valid entry of it has arrived, never on a gossiped key alone.
-    const members: Member[] = [...r.timeline.writers.values()]
+    const members: Array<Member & { since: number }> = [...r.timeline.writers.values()]
       .filter((w) => w.own || w.seen)
       .map((w) => ({
+        since: w.since,
         key: w.key,
         name: w.own ? this.profile.name : w.name || 'Anonymous',
         avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
@@ -388,6 +390,7 @@ export class LinkupNode extends EngineEmitter {
         blocked: r.moderation.blocked(w.key),
         paused: w.paused ?? null,
       }))
+    markLookalikes(members)
     // Blocked members are no longer followed, but stay listed so they can be unblocked.
     for (const key of r.state.blocked ?? [])
       if (!r.timeline.writers.has(key))
@@ -399,8 +402,9 @@ export class LinkupNode extends EngineEmitter {
           own: false,
           muted: true,
           blocked: true,
+          since: 0,
         })
-    return members
+    return members.map(({ since: _since, ...m }) => m)
   }
 
   /**

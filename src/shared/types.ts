@@ -95,6 +95,9 @@ export interface Member {
   /** Muted here: entries hidden, nothing downloaded by itself. Blocked: also not followed. */
   muted?: boolean
   blocked?: boolean
+  /** Fingerprint of the member who had this name (or avatar) here first: shown beside it. */
+  sameNameAs?: string
+  sameAvatarAs?: string
   /** Over a quota here: "‹name› is sending too much — paused", until resumed. */
   paused?: 'messages' | 'bytes' | null
 }

@@ -4,6 +4,7 @@ import crypto from 'hypercore-crypto'
 import { encodeBlock, HLC_SHIFT, type Entry } from '../../src/shared/entries'
 import { MAX_CLOCK_AHEAD_MS, QUOTA_BLOCKS_PER_MINUTE } from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
+import { fingerprint } from '../../src/shared/roomkey'
 import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
 import { removeTempDirs, until } from '../helpers/net'
 
@@ -197,4 +198,21 @@ test('a writer over its message quota is paused, others still arrive, and resume
       (await alice.history(room, { limit: 1000 })).filter((e) => e.text === 'flood').length ===
         flood.length || undefined,
   )
+})
+
+test('a member who copies another’s name is marked; the one here first keeps it', async () => {
+  const { alice, bob, mallory, room } = await trio('Lookalike')
+  await bob.send(room, 'I am Bob')
+  await waitForTexts(alice, room, ['I am Bob'])
+  await mallory.setName('bob') // case differs; still the same name
+  await mallory.send(room, 'I am bob too')
+  await waitForTexts(alice, room, ['I am bob too'])
+  const members = await until('Mallory’s new name to be read', () => {
+    const list = alice.members(room)
+    return list.find((m) => m.key === mallory.memberKey(room))?.name === 'bob' && list
+  })
+  const real = members.find((m) => m.key === bob.memberKey(room))!
+  const copy = members.find((m) => m.key === mallory.memberKey(room))!
+  assert.equal(real.sameNameAs, undefined, 'Bob was here first')
+  assert.equal(copy.sameNameAs, fingerprint(bob.memberKey(room)))
 })

@@ -46,6 +46,8 @@ export interface Writer {
   future: Map<number, number>
   /** A valid entry of it has been read: only then is it listed as a member. */
   seen: boolean
+  /** The earliest clock value of a valid entry of it read here: who has been around longer. */
+  since: number
   /** Over a quota: its new blocks are not fetched until the member resumes them. */
   paused?: 'messages' | 'bytes' | null
 }
@@ -118,6 +120,7 @@ export class Timeline extends EventEmitter {
         clocks: new WriterClocks(),
         future: new Map(),
         seen: own,
+        since: Number.MAX_SAFE_INTEGER,
       }
       this.writers.set(key, w)
       if (top > 0) await this.readHeader(w, top - 1)
@@ -314,6 +317,7 @@ export class Timeline extends EventEmitter {
     const { ok, backwards, dueAt } = w.clocks.check(seq, decoded.entries)
     this.stats.invalidEntries += backwards
     if (dueAt) this.holdBack(w, seq, dueAt)
+    for (const { entry } of ok) if (entry.h < w.since) w.since = entry.h
     if (ok.length && !w.seen) {
       w.seen = true
       this.emit('profile', w)
