@@ -29,6 +29,8 @@ const RoomSchema = z.object({
   /** Per writer: the block seq up to which everything is read, or hidden by ~clear. */
   readSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
   clearedSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
+  /** When this node joined the room, ms since epoch (entries dated after it should reach us). */
+  joined: z.number().int().nonnegative().optional(),
   /** Writer keys muted or blocked in this room, on this device. */
   muted: z
     .array(z.string().regex(/^[0-9a-f]{64}$/))

@@ -168,6 +168,7 @@ export class LinkupNode extends EngineEmitter {
   }
 
   private async openRoom(state: RoomConfig): Promise<Room> {
+    state.joined ??= Date.now() // a room from 0.1: nothing before today counts as late
     const keyBuf = b4a.from(state.key, 'hex') as Buffer
     const room = new Room(
       {
@@ -314,6 +315,7 @@ export class LinkupNode extends EngineEmitter {
       read: '',
       writers: [],
       avatar: null,
+      joined: Date.now(),
       filesMoved: true, // a new room has no files in the old shared drive
       drives: [],
     }

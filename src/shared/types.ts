@@ -50,6 +50,12 @@ export interface TimelineEntry {
   duration: number
   /** Wall-clock time the author's clock gave it, ms since epoch. */
   time: number
+  /**
+   * It reached this node more than a day after its own date (`time`), though it was not
+   * history yet when we first saw its writer: shown as "arrived late" with that date, so a
+   * back-dated entry cannot pass as old history.
+   */
+  late?: boolean
   /** Sort key: every peer orders the timeline by it and gets the same order. */
   order: string
   edited: boolean

@@ -26,8 +26,9 @@ async function appendBlock(node: LinkupNode, room: string, name: string, entries
   await core.ready()
   const seq = core.length
   await core.append(Buffer.from(encodeBlock(name, -1, entries)))
+  const key = core.key.toString('hex')
   await core.close()
-  return `${node.memberKey(room)}.${seq}.0`
+  return `${key}.${seq}.0`
 }
 
 /** Mallory's open channel to Alice (not to Bob). */
@@ -215,4 +216,24 @@ test('a member who copies another’s name is marked; the one here first keeps i
   const copy = members.find((m) => m.key === mallory.memberKey(room))!
   assert.equal(real.sameNameAs, undefined, 'Bob was here first')
   assert.equal(copy.sameNameAs, fingerprint(bob.memberKey(room)))
+})
+
+test('a back-dated entry is marked “arrived late”; history from before we joined is not', async () => {
+  const { alice, mallory, room } = await trio('Late')
+  await mallory.send(room, 'ordinary')
+  await waitForTexts(alice, room, ['ordinary'])
+  // Alice has been in the room for three days; a newcomer arrives with a core made before
+  // joining whose first entry claims to be two days old (its clock then only goes forward).
+  ;(alice as any).rooms_.get(room).state.joined = Date.now() - 3 * 24 * 60 * 60 * 1000
+  const twoDaysAgo = (Date.now() - 2 * 24 * 60 * 60 * 1000) * HLC_SHIFT
+  const newcomer = await cluster.node('Newcomer')
+  await appendBlock(newcomer, room, 'Newcomer', [{ t: 'text', h: twoDaysAgo, text: 'as if old' }])
+  await newcomer.joinRoom(room)
+  await connected(alice, newcomer, room)
+  const late = await until('the back-dated entry', async () =>
+    (await alice.history(room, { limit: 1000 })).find((e) => e.text === 'as if old'),
+  )
+  assert.equal(late.late, true)
+  const ordinary = (await alice.history(room)).find((e) => e.text === 'ordinary')!
+  assert.equal(ordinary.late, undefined)
 })

@@ -50,6 +50,8 @@ export interface RoomState {
   /** Per writer, the block seq up to which everything is read, or hidden by ~clear (marks.ts). */
   readSeqs?: Record<string, number>
   clearedSeqs?: Record<string, number>
+  /** When this node joined the room (ms); set on first start for rooms from 0.1. */
+  joined?: number
   /** Writer keys muted or blocked here (moderation.ts). */
   muted?: string[]
   blocked?: string[]
@@ -99,7 +101,13 @@ export class Room extends EventEmitter {
     this.key = state.key
     this.keyBuf = Buffer.from(state.key, 'hex')
     this.topic = roomTopic(this.keyBuf)
-    this.timeline = new Timeline(this.key, ctx.clock, ctx.stats)
+    this.timeline = new Timeline(
+      this.key,
+      ctx.clock,
+      ctx.stats,
+      undefined,
+      () => this.state.joined ?? Date.now(),
+    )
     this.timeline.on(
       'added',
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:added', item),
@@ -290,6 +298,7 @@ export class Room extends EventEmitter {
       if (!started) {
         started = true
         quota.start(core.length, core.byteLength)
+        this.timeline.learned(key, core.length)
       } else if (!quota.paused && quota.grew(core.length, core.byteLength)) this.pause(key)
       if (quota.paused) return
       this.fetchNewestFirst(core)

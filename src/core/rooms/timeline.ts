@@ -46,6 +46,11 @@ export interface Writer {
   future: Map<number, number>
   /** A valid entry of it has been read: only then is it listed as a member. */
   seen: boolean
+  /**
+   * Its length when this node first learned it: blocks below were history already; a block
+   * at or above that dated more than LATE_MS before it arrives is marked "arrived late".
+   */
+  backlog: number
   /** The earliest clock value of a valid entry of it read here: who has been around longer. */
   since: number
   /** Over a quota: its new blocks are not fetched until the member resumes them. */
@@ -53,6 +58,8 @@ export interface Writer {
 }
 
 const MAX_MOVES = 8
+/** An entry that reaches us more than this after its own date is marked "arrived late". */
+const LATE_MS = 24 * 60 * 60 * 1000
 /** setTimeout's largest delay; a later due time is simply looked at again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -86,6 +93,8 @@ export class Timeline extends EventEmitter {
     private readonly clock: HybridClock,
     private readonly stats: TimelineStats,
     private readonly reads: BlockReader = LOCAL_READS,
+    /** When this node joined the room (ms): entries dated after it should have reached us. */
+    private readonly joinedAt: () => number = () => Date.now(),
   ) {
     super()
   }
@@ -121,6 +130,7 @@ export class Timeline extends EventEmitter {
         future: new Map(),
         seen: own,
         since: Number.MAX_SAFE_INTEGER,
+        backlog: own || top > 0 ? top : Infinity,
       }
       this.writers.set(key, w)
       if (top > 0) await this.readHeader(w, top - 1)
@@ -128,6 +138,22 @@ export class Timeline extends EventEmitter {
       if (this.floor !== NOTHING_LOADED && top > 0) await this.pullAboveFloor(w)
       return w
     })
+  }
+
+  /**
+   * Whether an entry reached us more than LATE_MS after its date although we should have
+   * had it sooner: it was appended after we first learned its writer, or it is dated after
+   * we joined the room (so a back-dated core made before joining is caught too).
+   */
+  private isLate(w: Writer, seq: number, time: number): boolean {
+    if (w.own || Date.now() - time <= LATE_MS) return false
+    return seq >= w.backlog || time >= this.joinedAt()
+  }
+
+  /** The writer's length when we first learned it (see Writer.backlog). */
+  learned(key: string, length: number): void {
+    const w = this.writers.get(key)
+    if (w && w.backlog === Infinity) w.backlog = length
   }
 
   /**
@@ -403,6 +429,7 @@ export class Timeline extends EventEmitter {
       file: entry.t === 'text' ? null : moved(w, entry.file),
       duration: entry.t === 'audio' ? entry.duration : 0,
       time: hlcTime(entry.h),
+      ...(this.isLate(w, seq, hlcTime(entry.h)) ? { late: true } : {}),
       order: orderKey(entry.h, w.key, seq, i),
       edited: false,
       deleted: false,
