@@ -42,6 +42,11 @@ import { Penalties } from './net/penalties'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
+/** Sybil guard (admitConnection): connections held at once, and of those not yet proven. */
+export const MAX_CONNECTIONS = 64
+export const MAX_UNPROVEN_CONNECTIONS = 16
+/** Dropping unproven sockets looks the rooms up again, at most this often. */
+const REDISCOVER_GAP_MS = 5000
 
 export interface LinkupNodeOptions {
   /** The data folder: config.json, identity.json and the corestore. */
@@ -84,6 +89,7 @@ export class LinkupNode extends EngineEmitter {
   private readonly hellos = new Map<any, Hello>()
   private readonly scopes = new CoreScopes()
   private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
+  private lastRediscover = 0
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -120,7 +126,7 @@ export class LinkupNode extends EngineEmitter {
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
       )
-      this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed) })
+      this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed), maxPeers: MAX_CONNECTIONS })
       this.swarm.on('connection', (conn: any) => this.onConnection(conn))
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
       for (const state of this.config.data.rooms) await this.openRoom(state)
@@ -138,6 +144,7 @@ export class LinkupNode extends EngineEmitter {
       conn.destroy(new Error('Banned for a while: it sent invalid frames'))
       return
     }
+    if (!this.admitConnection(conn)) return
     const hello = new Hello(conn, () => [...this.rooms_.values()].map((r) => r.keyBuf), {
       ontags: () => {
         for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))
@@ -157,6 +164,8 @@ export class LinkupNode extends EngineEmitter {
     const timer = setTimeout(() => {
       if (this.authorisedConns.has(conn) || conn.destroyed || this.closing) return
       conn.destroy()
+      if (Date.now() - this.lastRediscover < REDISCOVER_GAP_MS) return
+      this.lastRediscover = Date.now()
       for (const room of this.rooms_.values()) room.rediscover()
     }, STALE_CONNECTION_MS)
     conn.once('close', () => {
@@ -164,6 +173,22 @@ export class LinkupNode extends EngineEmitter {
       this.hellos.delete(conn)
       for (const room of this.rooms_.values()) room.detach(conn)
     })
+  }
+
+  /**
+   * Sybil guard. Anyone who saw a room's topic on the DHT can dial us, key or not, and
+   * hyperswarm caps only the connections it dials itself. A connection beyond
+   * MAX_CONNECTIONS, or beyond MAX_UNPROVEN_CONNECTIONS that have not yet proved a room,
+   * is closed on arrival: a horde without the key cannot crowd out the peers that proved
+   * one, and those are never closed here.
+   */
+  private admitConnection(conn: any): boolean {
+    const all = this.swarm.connections as Set<any>
+    let unproven = 0
+    for (const c of all) if (!this.authorisedConns.has(c)) unproven++
+    if (all.size <= MAX_CONNECTIONS && unproven <= MAX_UNPROVEN_CONNECTIONS) return true
+    conn.destroy()
+    return false
   }
 
   private async openRoom(state: RoomConfig): Promise<Room> {
