@@ -29,6 +29,7 @@ import { DEFAULT_MAX_FILE_BYTES, FILE_STALL_MS } from '../shared/limits'
 import { HybridClock } from './rooms/clock'
 import { runCommand } from './commands'
 import { ConfigStore, type RoomConfig } from './config'
+import { DiskGuard, storageError } from './disk'
 import { EngineEmitter } from './events'
 import { Files, type DownloadResult } from './files/files'
 import type { Drives } from './files/drive'
@@ -84,6 +85,7 @@ export class LinkupNode extends EngineEmitter {
   files!: Files
   private config: ConfigStore
   private readonly lock: StorageLock
+  private readonly disk: DiskGuard
   private readonly rooms_ = new Map<string, Room>()
   private readonly authorisedConns = new WeakSet<any>()
   private readonly hellos = new Map<any, Hello>()
@@ -97,11 +99,15 @@ export class LinkupNode extends EngineEmitter {
     super()
     this.storage = path.resolve(opts.storage)
     this.lock = new StorageLock(this.storage)
+    this.disk = new DiskGuard(this.storage)
     this.config = new ConfigStore(this.storage, opts.defaultName ?? 'Anonymous')
   }
 
   ready(): Promise<void> {
-    if (!this.opening) this.opening = this.open()
+    if (!this.opening)
+      this.opening = this.open().catch((err) => {
+        throw storageError(err, this.storage)
+      })
     return this.opening
   }
 
@@ -363,7 +369,11 @@ export class LinkupNode extends EngineEmitter {
     if (typeof text !== 'string' || !text.trim()) throw new Error('A message needs some text.')
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
-    const item = await this.room(room).append({ t: 'text', h: this.clock.tick(), text })
+    const r = this.room(room)
+    await this.disk.check()
+    const item = await r.append({ t: 'text', h: this.clock.tick(), text }).catch((err) => {
+      throw storageError(err, this.storage)
+    })
     if (!item) throw new Error('The message was written but is hidden by ~clear.')
     return item
   }
@@ -497,12 +507,14 @@ export class LinkupNode extends EngineEmitter {
   // ---- files, voice notes, avatars: thin wrappers over src/core/files.ts ----
 
   /** Streams a file into the own drive and posts a file entry. */
-  sendFile(
+  async sendFile(
     room: string,
     filePath: string,
     opts: { type?: string; name?: string } = {},
   ): Promise<TimelineEntry> {
-    return this.files.sendFile(this.room(room), filePath, opts)
+    const r = this.room(room)
+    await this.disk.check()
+    return this.files.sendFile(r, filePath, opts)
   }
 
   sendVoiceNote(
