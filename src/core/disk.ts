@@ -13,7 +13,7 @@ export const MIN_FREE_BYTES = 64 * 1024 * 1024
 const RECHECK_MS = 1000
 const PLENTY_BYTES = 4 * MIN_FREE_BYTES
 
-export type StorageProblem = 'full' | 'read-only' | 'failed'
+export type StorageProblem = 'full' | 'read-only' | 'failed' | 'damaged'
 
 export class StorageError extends Error {
   constructor(
@@ -74,6 +74,16 @@ export function storageError(err: unknown, folder: string): unknown {
       'read-only',
       `LinkUp may not write to its data folder ${folder} (${code}). Nothing already stored is lost; ` +
         'fix the folder’s permissions.',
+    )
+  }
+  if (/corrupt|checksum mismatch|CURRENT file|MANIFEST|Invalid device file/iu.test(text)) {
+    const cores = `${folder.replace(/\/+$/u, '')}/cores`
+    return new StorageError(
+      folder,
+      'damaged',
+      `The history store ${cores} is damaged and cannot be opened (${text}). LinkUp left it as ` +
+        'it is: keep a copy, then move it away to start over (members re-send what they hold), ' +
+        'or restore it from a backup.',
     )
   }
   if (code === 'ENOSPC' || /no space left|batch was not applied/iu.test(text)) {

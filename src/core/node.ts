@@ -30,6 +30,7 @@ import { HybridClock } from './rooms/clock'
 import { runCommand } from './commands'
 import { ConfigStore, type RoomConfig } from './config'
 import { DiskGuard, storageError } from './disk'
+import { Heads, type DamagedRoom } from './heads'
 import { EngineEmitter } from './events'
 import { Files, type DownloadResult } from './files/files'
 import type { Drives } from './files/drive'
@@ -86,6 +87,10 @@ export class LinkupNode extends EngineEmitter {
   private config: ConfigStore
   private readonly lock: StorageLock
   private readonly disk: DiskGuard
+  private readonly heads: Heads
+  private recordedHeads: Record<string, number> = {}
+  /** Rooms whose stored history failed to open or came back shorter (see heads.ts). */
+  readonly damaged: DamagedRoom[] = []
   private readonly rooms_ = new Map<string, Room>()
   private readonly authorisedConns = new WeakSet<any>()
   private readonly hellos = new Map<any, Hello>()
@@ -100,6 +105,7 @@ export class LinkupNode extends EngineEmitter {
     this.storage = path.resolve(opts.storage)
     this.lock = new StorageLock(this.storage)
     this.disk = new DiskGuard(this.storage)
+    this.heads = new Heads(this.storage)
     this.config = new ConfigStore(this.storage, opts.defaultName ?? 'Anonymous')
   }
 
@@ -135,13 +141,39 @@ export class LinkupNode extends EngineEmitter {
       this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed), maxPeers: MAX_CONNECTIONS })
       this.swarm.on('connection', (conn: any) => this.onConnection(conn))
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
-      for (const state of this.config.data.rooms) await this.openRoom(state)
+      await this.openRooms()
     } catch (err) {
       await this.files?.close().catch(() => {})
       await this.store?.close().catch(() => {})
       this.lock.release()
       throw err
     }
+  }
+
+  /** Opens every joined room; one whose storage is damaged is named, the others open. */
+  private async openRooms(): Promise<void> {
+    const recorded = (this.recordedHeads = await this.heads.load())
+    for (const state of this.config.data.rooms) {
+      try {
+        await this.openRoom(state)
+      } catch (err: any) {
+        this.rooms_.delete(state.key)
+        this.damaged.push({
+          room: state.key,
+          name: state.name,
+          message: `Room “${state.name}” could not be opened from ${path.join(this.storage, 'cores')}: ${err?.message ?? err}`,
+        })
+      }
+    }
+    this.damaged.push(...this.heads.damaged(recorded, this.ownLengths()))
+  }
+
+  private ownLengths(): Array<{ key: string; name: string; length: number }> {
+    return [...this.rooms_.values()].map((room) => ({
+      key: room.key,
+      name: room.state.name,
+      length: room.timeline.writers.get(room.ownKey)?.core.length ?? 0,
+    }))
   }
 
   private onConnection(conn: any): void {
@@ -585,6 +617,12 @@ export class LinkupNode extends EngineEmitter {
     await this.opening?.catch(() => {})
     await this.files?.close().catch(() => {})
     for (const timer of this.roomTimers.values()) clearTimeout(timer)
+    if (this.rooms_.size) {
+      const lengths = Object.fromEntries(this.ownLengths().map((r) => [r.key, r.length]))
+      // A damaged room keeps its old figure, so the warning stays until it is repaired.
+      for (const d of this.damaged) lengths[d.room] = this.recordedHeads[d.room] ?? 0
+      await this.heads.save(lengths).catch(() => {})
+    }
     await Promise.all([...this.rooms_.values()].map((room) => room.close()))
     this.rooms_.clear()
     await this.config.flush()

@@ -153,6 +153,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const node = new LinkupNode({ storage, bootstrap: net.bootstrap, host: '127.0.0.1' })
       try {
         await node.ready()
+        if (node.damaged.length)
+          problems.push(`e${i}'s folder reports damage: ${node.damaged[0].message}`)
         const ids: string[] = []
         let before: string | undefined
         for (;;) {

@@ -51,6 +51,8 @@ export async function runKill(opts: {
     }
     const node = new LinkupNode({ storage, bootstrap: net.bootstrap, host: '127.0.0.1' })
     await node.ready()
+    // Kills never leave heads.json ahead of the store: no false alarm of damage.
+    const damaged = node.damaged.map((d) => d.message)
     const texts = new Set<string>()
     let before: string | undefined
     for (;;) {
@@ -60,7 +62,7 @@ export async function runKill(opts: {
       before = page[0].order
     }
     await node.close()
-    const lost = [...resolved].filter((t) => !texts.has(t))
+    const lost = [...resolved].filter((t) => !texts.has(t)).concat(damaged)
     return {
       seed: opts.seed,
       kills: opts.kills,
