@@ -132,8 +132,8 @@ const frames: Target<{ kind: keyof typeof frameSchemas; bytes: Uint8Array }> = {
     bytes: gen.jsonBytesAround(
       fc.record(
         {
-          proof: gen.field(gen.hex(32)),
-          writer: gen.field(gen.hex(32)),
+          signer: gen.field(gen.hex(32)),
+          sig: gen.field(gen.hex(64)),
           name: gen.field(gen.nastyString),
           writers: gen.field(fc.array(gen.hex(32), { maxLength: 6 })),
           peers: gen.field(fc.array(gen.hex(32), { maxLength: 6 })),

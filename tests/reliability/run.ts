@@ -64,7 +64,7 @@ if (which === 'chaos') {
   const mib = (n: number) => (n / 2 ** 20).toFixed(1)
   console.log(
     `sybil: the horde opened ${r.sybilConnections} connections; the honest node held at most ` +
-      `${r.maxHonestConnections} at once (cap ${r.connectionCap}), dropped ${r.droppedPeers} failed proofs; ` +
+      `${r.maxHonestConnections} at once (cap ${r.connectionCap}), dropped ${r.badHellos} malformed hellos; ` +
       `heap ${mib(r.heapBeforeBytes)} -> ${mib(r.heapAfterBytes)} MiB (bound +${mib(r.heapBoundBytes)}); ` +
       `legitimate peer disconnected ${r.legitDisconnects} times`,
   )

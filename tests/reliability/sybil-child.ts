@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import c from 'compact-encoding'
 import DHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import Protomux from 'protomux'
+import { HELLO_BYTES, HELLO_PROTOCOL } from '../../src/core/net/hello'
 
 // A horde of swarms that know a room's topic (it is public on the DHT) but not its key.
-// Each dials whoever announced the topic; half of them also open a room channel with a
-// made-up proof, the rest just sit on the connection. Runs in its own process so the
+// Each dials whoever announced the topic and says a hello: half of them one of the right
+// size made of random tags (as a peer in other rooms would), the rest one of a wrong size. Runs in its own process so the
 // honest node's memory is measured apart from the horde's.
 
 const { bootstrap, topic, count } = JSON.parse(process.argv[2]) as {
@@ -25,18 +27,11 @@ for (let i = 0; i < count; i++) {
     open++
     conn.on('error', () => {})
     conn.once('close', () => open--)
-    if (i % 2 === 0) {
-      const channel = Protomux.from(conn).createChannel({
-        protocol: 'linkup/room/1',
-        id: Buffer.from(topic, 'hex'),
-        handshake: c.raw,
-      })
-      channel?.open(
-        Buffer.from(
-          JSON.stringify({ proof: 'ab'.repeat(32), writer: 'cd'.repeat(32), name: 'sybil' }),
-        ),
-      )
-    }
+    const channel = Protomux.from(conn).createChannel({
+      protocol: HELLO_PROTOCOL,
+      handshake: c.raw,
+    })
+    channel?.open(randomBytes(i % 2 === 0 ? HELLO_BYTES : 7))
   })
   swarm.join(Buffer.from(topic, 'hex'), { server: false, client: true })
   swarms.push(swarm)

@@ -35,7 +35,7 @@ export interface SybilReport {
   heapAfterBytes: number
   heapBoundBytes: number
   legitDisconnects: number
-  droppedPeers: number
+  badHellos: number
   problems: string[]
 }
 
@@ -136,7 +136,7 @@ export async function runSybil(opts: {
       heapAfterBytes: heapAfter,
       heapBoundBytes: opts.heapBoundBytes,
       legitDisconnects,
-      droppedPeers: honest.stats.droppedPeers,
+      badHellos: honest.stats.droppedFrames,
       problems,
     }
   } finally {
