@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +12,14 @@ import { build } from 'esbuild'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..', '..')
-const BUNDLE = path.join(ROOT, 'node_modules', '.cache', 'linkup-reliability', 'engine-child.mjs')
+// One bundle per test process: two test files building into one path at once would race.
+const BUNDLE = path.join(
+  ROOT,
+  'node_modules',
+  '.cache',
+  'linkup-reliability',
+  `engine-child-${process.pid}.mjs`,
+)
 
 let built: Promise<void> | null = null
 
@@ -25,7 +33,9 @@ export function buildChild(): Promise<void> {
     target: 'node20',
     packages: 'external',
     logLevel: 'error',
-  }).then(() => {})
+  }).then(() => {
+    process.once('exit', () => fs.rmSync(BUNDLE, { force: true }))
+  })
   return built
 }
 
