@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   })
   const client = await opening
   log.info(`identity ${client.profile.key}`)
+  for (const damaged of client.node.damaged) log.error(damaged.message)
   try {
     for (const key of config.rooms) {
       const resumed = client.rooms().some((r) => r.key === key)

@@ -47,7 +47,8 @@ const RoomSchema = z.object({
     .default([]),
 })
 
-const ConfigSchema = z.object({
+/** Exported so the fuzzer can check that whatever parseConfig returns passes it. */
+export const ConfigSchema = z.object({
   version: z.literal(1),
   profile: z.object({
     name: z.string(),
@@ -73,6 +74,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** The text of config.json as a Config; throws ConfigError naming `file` when it is not one. */
+export function parseConfig(text: string, file: string): Config {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err: any) {
+    throw new ConfigError(file, `not JSON: ${err.message}`)
+  }
+  const parsed = ConfigSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConfigError(file, `${issue?.path.join('.') || 'root'}: ${issue?.message}`)
+  }
+  return parsed.data
+}
+
 export class ConfigStore {
   readonly file: string
   data: Config
@@ -96,18 +113,7 @@ export class ConfigStore {
       if (err.code === 'ENOENT') return this.save()
       throw err
     }
-    let raw: unknown
-    try {
-      raw = JSON.parse(text)
-    } catch (err: any) {
-      throw new ConfigError(this.file, `not JSON: ${err.message}`)
-    }
-    const parsed = ConfigSchema.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new ConfigError(this.file, `${issue?.path.join('.') || 'root'}: ${issue?.message}`)
-    }
-    this.data = parsed.data
+    this.data = parseConfig(text, this.file)
   }
 
   room(key: string): RoomConfig | undefined {

@@ -29,6 +29,8 @@ import { DEFAULT_MAX_FILE_BYTES, FILE_STALL_MS } from '../shared/limits'
 import { HybridClock } from './rooms/clock'
 import { runCommand } from './commands'
 import { ConfigStore, type RoomConfig } from './config'
+import { DiskGuard, storageError } from './disk'
+import { Heads, type DamagedRoom } from './heads'
 import { EngineEmitter } from './events'
 import { Files, type DownloadResult } from './files/files'
 import type { Drives } from './files/drive'
@@ -43,6 +45,11 @@ import { Penalties } from './net/penalties'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
+/** Sybil guard (admitConnection): connections held at once, and of those not yet proven. */
+export const MAX_CONNECTIONS = 64
+export const MAX_UNPROVEN_CONNECTIONS = 16
+/** Dropping unproven sockets looks the rooms up again, at most this often. */
+const REDISCOVER_GAP_MS = 5000
 
 export interface LinkupNodeOptions {
   /** The data folder: config.json, identity.json and the corestore. */
@@ -80,11 +87,17 @@ export class LinkupNode extends EngineEmitter {
   files!: Files
   private config: ConfigStore
   private readonly lock: StorageLock
+  private readonly disk: DiskGuard
+  private readonly heads: Heads
+  private recordedHeads: Record<string, number> = {}
+  /** Rooms whose stored history failed to open or came back shorter (see heads.ts). */
+  readonly damaged: DamagedRoom[] = []
   private readonly rooms_ = new Map<string, Room>()
   private readonly authorisedConns = new WeakSet<any>()
   private readonly hellos = new Map<any, Hello>()
   private readonly scopes = new CoreScopes()
   private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
+  private lastRediscover = 0
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -92,11 +105,16 @@ export class LinkupNode extends EngineEmitter {
     super()
     this.storage = path.resolve(opts.storage)
     this.lock = new StorageLock(this.storage)
+    this.disk = new DiskGuard(this.storage)
+    this.heads = new Heads(this.storage)
     this.config = new ConfigStore(this.storage, opts.defaultName ?? 'Anonymous')
   }
 
   ready(): Promise<void> {
-    if (!this.opening) this.opening = this.open()
+    if (!this.opening)
+      this.opening = this.open().catch((err) => {
+        throw storageError(err, this.storage)
+      })
     return this.opening
   }
 
@@ -121,10 +139,10 @@ export class LinkupNode extends EngineEmitter {
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
       )
-      this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed) })
+      this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed), maxPeers: MAX_CONNECTIONS })
       this.swarm.on('connection', (conn: any) => this.onConnection(conn))
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
-      for (const state of this.config.data.rooms) await this.openRoom(state)
+      await this.openRooms()
     } catch (err) {
       await this.files?.close().catch(() => {})
       await this.store?.close().catch(() => {})
@@ -133,12 +151,39 @@ export class LinkupNode extends EngineEmitter {
     }
   }
 
+  /** Opens every joined room; one whose storage is damaged is named, the others open. */
+  private async openRooms(): Promise<void> {
+    const recorded = (this.recordedHeads = await this.heads.load())
+    for (const state of this.config.data.rooms) {
+      try {
+        await this.openRoom(state)
+      } catch (err: any) {
+        this.rooms_.delete(state.key)
+        this.damaged.push({
+          room: state.key,
+          name: state.name,
+          message: `Room “${state.name}” could not be opened from ${path.join(this.storage, 'cores')}: ${err?.message ?? err}`,
+        })
+      }
+    }
+    this.damaged.push(...this.heads.damaged(recorded, this.ownLengths()))
+  }
+
+  private ownLengths(): Array<{ key: string; name: string; length: number }> {
+    return [...this.rooms_.values()].map((room) => ({
+      key: room.key,
+      name: room.state.name,
+      length: room.timeline.writers.get(room.ownKey)?.core.length ?? 0,
+    }))
+  }
+
   private onConnection(conn: any): void {
     conn.on('error', () => {})
     if (this.penalties.banned(conn)) {
       conn.destroy(new Error('Banned for a while: it sent invalid frames'))
       return
     }
+    if (!this.admitConnection(conn)) return
     const hello = new Hello(conn, () => [...this.rooms_.values()].map((r) => r.keyBuf), {
       ontags: () => {
         for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))
@@ -158,6 +203,8 @@ export class LinkupNode extends EngineEmitter {
     const timer = setTimeout(() => {
       if (this.authorisedConns.has(conn) || conn.destroyed || this.closing) return
       conn.destroy()
+      if (Date.now() - this.lastRediscover < REDISCOVER_GAP_MS) return
+      this.lastRediscover = Date.now()
       for (const room of this.rooms_.values()) room.rediscover()
     }, STALE_CONNECTION_MS)
     conn.once('close', () => {
@@ -165,6 +212,22 @@ export class LinkupNode extends EngineEmitter {
       this.hellos.delete(conn)
       for (const room of this.rooms_.values()) room.detach(conn)
     })
+  }
+
+  /**
+   * Sybil guard. Anyone who saw a room's topic on the DHT can dial us, key or not, and
+   * hyperswarm caps only the connections it dials itself. A connection beyond
+   * MAX_CONNECTIONS, or beyond MAX_UNPROVEN_CONNECTIONS that have not yet proved a room,
+   * is closed on arrival: a horde without the key cannot crowd out the peers that proved
+   * one, and those are never closed here.
+   */
+  private admitConnection(conn: any): boolean {
+    const all = this.swarm.connections as Set<any>
+    let unproven = 0
+    for (const c of all) if (!this.authorisedConns.has(c)) unproven++
+    if (all.size <= MAX_CONNECTIONS && unproven <= MAX_UNPROVEN_CONNECTIONS) return true
+    conn.destroy()
+    return false
   }
 
   private async openRoom(state: RoomConfig): Promise<Room> {
@@ -342,7 +405,11 @@ export class LinkupNode extends EngineEmitter {
     if (typeof text !== 'string' || !text.trim()) throw new Error('A message needs some text.')
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
-    const item = await this.room(room).append({ t: 'text', h: this.clock.tick(), text })
+    const r = this.room(room)
+    await this.disk.check()
+    const item = await r.append({ t: 'text', h: this.clock.tick(), text }).catch((err) => {
+      throw storageError(err, this.storage)
+    })
     if (!item) throw new Error('The message was written but is hidden by ~clear.')
     return item
   }
@@ -487,12 +554,14 @@ export class LinkupNode extends EngineEmitter {
   // ---- files, voice notes, avatars: thin wrappers over src/core/files.ts ----
 
   /** Streams a file into the own drive and posts a file entry. */
-  sendFile(
+  async sendFile(
     room: string,
     filePath: string,
     opts: { type?: string; name?: string } = {},
   ): Promise<TimelineEntry> {
-    return this.files.sendFile(this.room(room), filePath, opts)
+    const r = this.room(room)
+    await this.disk.check()
+    return this.files.sendFile(r, filePath, opts)
   }
 
   sendVoiceNote(
@@ -563,6 +632,12 @@ export class LinkupNode extends EngineEmitter {
     await this.opening?.catch(() => {})
     await this.files?.close().catch(() => {})
     for (const timer of this.roomTimers.values()) clearTimeout(timer)
+    if (this.rooms_.size) {
+      const lengths = Object.fromEntries(this.ownLengths().map((r) => [r.key, r.length]))
+      // A damaged room keeps its old figure, so the warning stays until it is repaired.
+      for (const d of this.damaged) lengths[d.room] = this.recordedHeads[d.room] ?? 0
+      await this.heads.save(lengths).catch(() => {})
+    }
     await Promise.all([...this.rooms_.values()].map((room) => room.close()))
     this.rooms_.clear()
     await this.config.flush()

@@ -210,13 +210,24 @@ export const apiCommands = {
   avatarUrl: 'avatar:url',
 } as const satisfies Record<Exclude<keyof LinkupApi, 'on'>, CommandName>
 
-/** Validates arguments that arrived over IPC or the WebSocket. Throws a readable error. */
+/** Arguments that failed their command's schema; the message says which and why. */
+export class IpcArgumentError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'IpcArgumentError'
+  }
+}
+
+/** Validates arguments that arrived over IPC or the WebSocket. Throws IpcArgumentError. */
 export function parseArgs<C extends CommandName>(command: C, args: unknown): CommandArgs<C> {
-  const schema = commandSchemas[command]
-  if (!schema) throw new Error(`Unknown command ${String(command)}`)
+  // Own keys only: a command named like an Object.prototype member is unknown, not a crash.
+  const schema = Object.hasOwn(commandSchemas, command) ? commandSchemas[command] : undefined
+  if (!schema) throw new IpcArgumentError(`Unknown command ${String(command)}`)
   const parsed = schema.safeParse(args)
   if (!parsed.success)
-    throw new Error(`Invalid arguments for ${command}: ${parsed.error.issues[0]?.message}`)
+    throw new IpcArgumentError(
+      `Invalid arguments for ${command}: ${parsed.error.issues[0]?.message}`,
+    )
   return parsed.data as CommandArgs<C>
 }
 

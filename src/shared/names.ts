@@ -37,8 +37,9 @@ export function displayFileName(input: string): string {
     .normalize('NFC')
     .replace(CONTROL, '')
     .replace(/[\\/]/gu, '_')
-    .replace(/^\.+/u, '_')
     .trim()
+    // After the trim: a leading space must not shield a leading dot (a hidden file).
+    .replace(/^\.+/u, '_')
   const chars = [...cleaned]
   return (chars.length > 120 ? chars.slice(0, 120).join('') + '…' : cleaned) || 'file'
 }

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   await node.ready()
   const shell = await startWebShell({ node, port })
   console.log(`LinkUp engine ready (data folder ${storage}).`)
+  for (const damaged of node.damaged) console.error(damaged.message)
   console.log(`Open ${shell.url}`)
 
   let stopping = false

@@ -9,7 +9,14 @@ import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { openMedia, parseMediaPath } from '../core/files/media'
 import { Uploads } from '../core/files/uploads'
-import { commandSchemas, eventNames, parseArgs, type CommandName, type Reply } from '../shared/ipc'
+import {
+  commandSchemas,
+  eventNames,
+  IpcArgumentError,
+  parseArgs,
+  type CommandName,
+  type Reply,
+} from '../shared/ipc'
 import { securityHeaders } from './csp'
 import type { Engine } from '../core/handlers'
 import { engineHandlers, type Handlers } from './handlers'
@@ -192,7 +199,7 @@ export async function handle(
   if (!Number.isSafeInteger(id)) return null
   try {
     if (typeof command !== 'string' || !Object.hasOwn(commandSchemas, command)) {
-      throw new Error(`Unknown command ${String(command).slice(0, 64)}`)
+      throw new IpcArgumentError(`Unknown command ${String(command).slice(0, 64)}`)
     }
     const name = command as CommandName
     const parsed = parseArgs(name, args) as unknown[]

@@ -54,8 +54,9 @@ export class App {
     readonly storage: string,
   ) {}
 
-  static async launch(browser: Browser, net: Testnet): Promise<App> {
-    const app = new App(browser, net, await tempDir('linkup-e2e-'))
+  /** `storage`: a data folder of the test's choosing (a small disk); a fresh one by default. */
+  static async launch(browser: Browser, net: Testnet, storage?: string): Promise<App> {
+    const app = new App(browser, net, storage ?? (await tempDir('linkup-e2e-')))
     await app.open()
     return app
   }

@@ -31,6 +31,19 @@ const FileSchema = z.object({
   known: z.array(z.tuple([z.string().max(700), KnownSchema])).max(MAX_ENTRIES),
 })
 
+/** The entries of a files.json text; an unreadable cache is empty (files are checked again). */
+export function parseKnownFiles(text: string): Array<[string, Known]> {
+  try {
+    const parsed = FileSchema.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data.known : []
+  } catch {
+    return []
+  }
+}
+
+/** The schema of one entry, so tests can check what parseKnownFiles returns. */
+export const KnownEntrySchema = z.tuple([z.string().max(700), KnownSchema])
+
 export class KnownFiles {
   private readonly map = new Map<string, Known>()
   private timer: NodeJS.Timeout | null = null
@@ -42,12 +55,7 @@ export class KnownFiles {
     if (!this.file) return
     const text = await fs.readFile(this.file, 'utf8').catch(() => null)
     if (text === null) return
-    try {
-      const parsed = FileSchema.safeParse(JSON.parse(text))
-      if (parsed.success) for (const [key, known] of parsed.data.known) this.map.set(key, known)
-    } catch {
-      // Unreadable cache: start empty, files are checked again when they are needed.
-    }
+    for (const [key, known] of parseKnownFiles(text)) this.map.set(key, known)
   }
 
   get(key: string): Known | undefined {

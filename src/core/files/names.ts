@@ -13,6 +13,14 @@ const RESERVED_CHARS = /[<>:"|?*]/gu
 // Device names Windows maps to devices whatever the extension.
 const RESERVED_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/iu
 
+/** A peer's file name that cannot be placed in the chosen folder. */
+export class FileNameError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'FileNameError'
+  }
+}
+
 /** A plain file name safe on Linux, macOS and Windows, derived from a peer's name. */
 export function safeFileName(displayName: string): string {
   let name = displayFileName(typeof displayName === 'string' ? displayName : '')
@@ -29,7 +37,7 @@ export function safeTarget(folder: string, displayName: string): string {
   const dir = path.resolve(folder)
   const target = path.resolve(dir, safeFileName(displayName))
   if (path.dirname(target) !== dir || path.basename(target) !== path.relative(dir, target)) {
-    throw new Error('That file name cannot be saved in the chosen folder.')
+    throw new FileNameError('That file name cannot be saved in the chosen folder.')
   }
   return target
 }

@@ -20,15 +20,15 @@ import { roomChannelId, writerProofMessage } from './crypto'
 export const PROTOCOL = 'linkup/room/2'
 const hexKey = z.string().regex(/^[0-9a-f]{64}$/)
 
-const HelloSchema = z.object({
+export const HelloSchema = z.object({
   /** The Ed25519 public key of the peer's writer core; the core's key is derived from it. */
   signer: hexKey,
   sig: z.string().regex(/^[0-9a-f]{128}$/),
   name: z.string().max(256).default(''),
 })
-const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
-const PeersSchema = z.object({ peers: z.array(hexKey).max(256) })
-const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean() })
+export const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
+export const PeersSchema = z.object({ peers: z.array(hexKey).max(256) })
+export const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean() })
 
 export interface ChannelHandlers {
   /** Both sides proved the room key. `writer` is the peer's writer key in this room. */
@@ -192,7 +192,8 @@ function encodeFrame(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value))
 }
 
-function decodeFrame<T>(buf: Buffer, schema: z.ZodType<T>): T | null {
+/** Exported for the fuzzer (tests/fuzz): null for anything that is not a valid frame. */
+export function decodeFrame<T>(buf: Buffer, schema: z.ZodType<T>): T | null {
   if (!buf || buf.byteLength > MAX_CHANNEL_FRAME_BYTES) return null
   try {
     const parsed = schema.safeParse(JSON.parse(b4a.toString(buf)))
