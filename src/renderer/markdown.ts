@@ -43,16 +43,21 @@ const defaultLinkClose: RenderRule =
   ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx]
-  const href = token.attrGet('href') ?? ''
-  token.attrSet('rel', 'noopener noreferrer nofollow')
-  token.attrSet('target', '_blank')
-  token.attrSet('title', href)
+  const href = String(token.attrGet('href') ?? '')
   // The text up to the matching link_close (links do not nest).
   let text = ''
   let close = idx + 1
   for (; close < tokens.length && tokens[close].type !== 'link_close'; close++)
     text += tokens[close].content
-  const why = deceptiveLink(text, String(href))
+  // `[a]()` skips validateLink with an empty href: a link to the page itself. It and
+  // anything else the app cannot open stay the text they were.
+  if (!safeLink(href)) {
+    if (tokens[close]) tokens[close].meta = { ...tokens[close].meta, dropped: true }
+    return ''
+  }
+  token.attrSet('rel', 'noopener noreferrer nofollow')
+  token.attrSet('target', '_blank')
+  const why = deceptiveLink(text, href)
   if (why && tokens[close]) {
     token.attrSet('data-deceptive', why)
     tokens[close].meta = { ...tokens[close].meta, realTarget: href }
@@ -60,6 +65,7 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self)
 }
 md.renderer.rules.link_close = (tokens, idx, options, env, self) => {
+  if (tokens[idx].meta?.dropped) return ''
   const closed = defaultLinkClose(tokens, idx, options, env, self)
   const real = tokens[idx].meta?.realTarget as string | undefined
   if (!real) return closed

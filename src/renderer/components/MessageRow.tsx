@@ -1,4 +1,4 @@
-import { memo, useRef, useState, type MouseEvent, type ReactElement } from 'react'
+import { memo, useEffect, useRef, useState, type MouseEvent, type ReactElement } from 'react'
 import { fingerprint } from '../../shared/roomkey'
 import type { TimelineEntry } from '../../shared/types'
 import { copyText } from '../clipboard'
@@ -48,6 +48,10 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
   }
   // The toolbar's buttons come and go under the focus: keep it on the message.
   const settle = () => article.current?.focus({ preventScroll: true })
+  const confirmButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus()
+  }, [confirming])
 
   return (
     <div className="row-stack">
@@ -118,7 +122,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
                 <button
                   className="btn danger small"
                   data-testid="confirm-delete"
-                  autoFocus
+                  ref={confirmButton}
                   onClick={() => {
                     setConfirming(false)
                     settle()
