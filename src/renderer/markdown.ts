@@ -72,6 +72,15 @@ md.renderer.rules.link_close = (tokens, idx, options, env, self) => {
   return `${closed}<span class="link-target" data-testid="link-target"> (${md.utils.escapeHtml(real)})</span>`
 }
 
+// Each bidi embedding, override or isolate control is shut in a <bdi> of its own: the
+// text keeps every character (copy and edit give back what was sent), but a control can
+// no longer reorder anything after it, inside the message or out (RLO turning
+// "invoice \u202Efdp.exe" into "invoice exe.pdf"). The message as a whole is isolated
+// too (dir=auto, unicode-bidi: isolate). <bdi> carries no quotes, so it is inert even
+// where a control sits inside an attribute value.
+const BIDI_CONTROL_ALL = /[\u202a-\u202e\u2066-\u2069]/gu
+const shutBidiControls = (html: string): string => html.replace(BIDI_CONTROL_ALL, '<bdi>$&</bdi>')
+
 const CACHE_MAX = 4000
 const cache = new Map<string, string>()
 
@@ -79,7 +88,7 @@ const cache = new Map<string, string>()
 export function renderMarkdown(source: string): string {
   const hit = cache.get(source)
   if (hit !== undefined) return hit
-  const html = md.render(source)
+  const html = shutBidiControls(md.render(source))
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string)
   cache.set(source, html)
   return html

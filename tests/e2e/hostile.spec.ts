@@ -72,7 +72,7 @@ test('bidi controls cannot reorder anything outside their message or file name',
   bob,
 }) => {
   await sharedRoom(alice, bob)
-  await bob.send(`reversed ${RLO}txet${LRI} still open`)
+  await bob.send(`reversed start ${RLO}abc xyz${LRI} still open`)
   await bob.page.getByTestId('file-input').setInputFiles({
     name: `invoice${RLO}fdp.exe`,
     mimeType: 'application/octet-stream',
@@ -86,6 +86,24 @@ test('bidi controls cannot reorder anything outside their message or file name',
   const author = await alice.page.getByTestId('message-author').last().boundingBox()
   const text = await body.boundingBox()
   expect(author!.y).toBeLessThan(text!.y)
+  // Inside the message too, the override reorders nothing: "abc" still shows left of
+  // "xyz" (an RLO left alone would show "zyx cba"), and every character is still there.
+  const x = (word: string) =>
+    body.evaluate((el, word) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(word)
+        if (at < 0) continue
+        const range = document.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + word.length)
+        return range.getBoundingClientRect().x
+      }
+      return NaN
+    }, word)
+  expect(await x('abc')).toBeLessThan(await x('xyz'))
+  expect(await x('start')).toBeLessThan(await x('abc'))
+  expect(await body.textContent()).toContain(`start ${RLO}abc xyz${LRI} still open`)
 
   const name = alice.page.getByTestId('file-name').last()
   await expect(name).toHaveText('invoicefdp.exe')

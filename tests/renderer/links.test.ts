@@ -58,3 +58,12 @@ test('links markdown-it would have made relative, or to other schemes, stay plai
   assert.match(renderMarkdown('[a](https://x.example)'), /<a href="https:\/\/x.example"/)
   assert.doesNotMatch(renderMarkdown('write to a@b.example'), /<a /)
 })
+
+test('each bidi control is shut in its own <bdi>, and no character is dropped', () => {
+  const html = renderMarkdown('invoice \u202efdp.exe `x\u2066y` [a\u202eb](https://a.example)')
+  assert.equal(html.match(/<bdi>[\u202a-\u202e\u2066-\u2069]<\/bdi>/gu)?.length, 3)
+  assert.doesNotMatch(
+    html.replace(/<bdi>[\u202a-\u202e\u2066-\u2069]<\/bdi>/gu, ''),
+    /[\u202a-\u202e\u2066-\u2069]/u,
+  )
+})
