@@ -32,7 +32,8 @@ const WAIT_MS = 15_000
 const STEPS_PER_SECOND = 60
 /** A display refresh: rAF callbacks further apart than this lost frames. */
 const FRAME_MS = 1000 / 60
-const SCROLL_MAX_MS = 150_000
+/** 100,000 rows are about 4,000 screens: 67 s at 60 steps/s with no step late. */
+const SCROLL_MAX_MS = 240_000
 
 function newestMtime(dir: string): number {
   let newest = 0
@@ -120,6 +121,8 @@ interface ScrollRun {
   steps: number
   ms: number
   reachedStart: boolean
+  /** Rows loaded into the page when the run ended. */
+  loaded: number
 }
 
 /**
@@ -173,7 +176,8 @@ function scrollInPage({
       if (reachedStart || ms > maxMs) {
         clearInterval(timer)
         running = false
-        resolve({ frames, dropped, worstMs, steps, ms, reachedStart })
+        const loaded = Number(list.getAttribute('data-loaded') ?? NaN)
+        resolve({ frames, dropped, worstMs, steps, ms, reachedStart, loaded })
       }
     }, stepMs)
   })
@@ -204,9 +208,10 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         )
       await Promise.all(batch)
     }
-    const deadline = performance.now() + 60_000
+    const deadline = performance.now() + 180_000
     while (seen < total && performance.now() < deadline) await sleep(20)
     if (seen < total) throw new Error(`viewer has ${seen}/${total} messages`)
+    ctx.log(`the viewer holds all ${total} messages`)
 
     ctx.log(`first paint of the room in ${contexts} fresh browser contexts`)
     // Each load is a new context: no HTTP cache, no compiled code, as when the app opens.
@@ -226,9 +231,14 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const domNodes = await view.page.evaluate(() => document.getElementsByTagName('*').length)
 
     ctx.log(`scrolling from the newest to the oldest of ${total} messages`)
+    const scrollStart = performance.now()
     const scroll = await scrollToOldest(view.page)
-    if (!scroll.reachedStart)
-      throw new Error(`scrolling did not reach the oldest message in ${SCROLL_MAX_MS} ms`)
+    ctx.log(
+      `scrolled ${scroll.steps} steps in ${((performance.now() - scrollStart) / 1000).toFixed(0)} s` +
+        (scroll.reachedStart
+          ? ''
+          : ` without reaching the oldest message (${scroll.loaded} loaded)`),
+    )
     // Back at the newest message for the measurements that follow.
     await view.page.getByTestId('timeline').press('End')
     await sleep(500)
@@ -282,7 +292,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         value: dropShare,
         unit: '%',
         target: le(1),
-        note: `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way: ${scroll.steps} steps in ${(scroll.ms / 1000).toFixed(1)} s, ${scroll.frames} frames painted, ${scroll.dropped} dropped, longest gap ${scroll.worstMs.toFixed(0)} ms`,
+        ...(scroll.reachedStart ? {} : { value: Number.NaN }),
+        note: `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way: ${scroll.steps} steps in ${(scroll.ms / 1000).toFixed(1)} s, ${scroll.frames} frames painted, ${scroll.dropped} dropped, longest gap ${scroll.worstMs.toFixed(0)} ms${scroll.reachedStart ? '' : `; stopped after ${SCROLL_MAX_MS / 1000} s with ${scroll.loaded} of ${total} messages loaded, short of the oldest`}`,
       }),
       result({ name: 'renderer: DOM nodes', value: domNodes, unit: 'nodes', target: le(500) }),
       result({

@@ -177,6 +177,7 @@ export function TimelineList(props: {
         onScroll={onScroll}
         onKeyDown={onKeyDown}
         data-testid="timeline"
+        data-loaded={count}
         tabIndex={0}
         role="log"
         aria-label={`Messages in ${room.name}`}
