@@ -78,6 +78,8 @@ test('read back through history, edit and delete an own message', async ({ alice
   const timeline = page.getByTestId('timeline')
   await tabTo(page, 'timeline', true)
   await expect(timeline).toHaveAttribute('role', 'log')
+  // New messages are announced politely while the reader is at the end.
+  await expect(timeline).toHaveAttribute('aria-live', 'polite')
   const top = () => timeline.evaluate((el) => el.scrollTop)
   const atEnd = await top()
   expect(atEnd).toBeGreaterThan(0)
@@ -88,12 +90,15 @@ test('read back through history, edit and delete an own message', async ({ alice
   await page.keyboard.press('Home')
   await expect.poll(top).toBe(0)
   await expect(alice.message(exact('history 0'))).toBeInViewport()
+  // Reading back: rows that mount as the list scrolls are not news.
+  await expect(timeline).toHaveAttribute('aria-live', 'off')
   await page.keyboard.press('PageDown')
   await expect.poll(top).toBeGreaterThan(0)
   await page.keyboard.press('End')
   await expect.poll(top).toBeGreaterThan(paged)
   await expect(alice.message(exact('history 59'))).toBeInViewport()
   await expect(timeline).toBeFocused()
+  await expect(timeline).toHaveAttribute('aria-live', 'polite')
 
   // ↑ reaches the newest message, then the one before; Tab reaches its actions.
   await page.keyboard.press('ArrowUp')
