@@ -31,9 +31,7 @@ import { TimelineStart } from './TimelineStart'
 // messages, and Tab from a message reaches its actions (timeline-keys.ts).
 
 const GROUP_GAP_MS = 5 * 60 * 1000
-// Ask for the next older page this far ahead of the top: about five screens, so a
-// reader scrolling fast meets rows already loaded rather than the loading line.
-const LOAD_MORE_PX = 4000
+const LOAD_MORE_PX = 600
 /** Average row height before measuring: a one-line continuation is ~23 px, a head ~50. */
 const ROW_ESTIMATE_PX = 28
 const HEADER_ESTIMATE_PX = 64
