@@ -30,13 +30,17 @@ function hostNamedBy(text: string): string | null {
 /**
  * Why a link should show its real target and ask before opening, or null when its text
  * cannot mislead: the text names another host than the target (`[https://good.example]
- * (https://evil.example)`), carries bidi controls that can reorder what it shows, or the
- * target's host is punycode (a look-alike of another name).
+ * (https://evil.example)`), carries bidi controls that can reorder what it shows, the
+ * target hides its host behind a user name, or its host is punycode (a look-alike of
+ * another name).
  */
 export function deceptiveLink(text: string, href: string): string | null {
   const target = safeLink(href)
   if (!target) return null
   if (BIDI_CONTROLS.test(text)) return 'The link text contains characters that reorder it.'
+  // https://good.example@evil.example reads as good.example but goes to evil.example.
+  if (target.username || target.password)
+    return `The link puts a name before its host: it goes to ${target.hostname}.`
   const named = hostNamedBy(text)
   if (named && named !== target.hostname)
     return `The link text names ${named}, but the link goes to ${target.hostname}.`

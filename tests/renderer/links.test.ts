@@ -12,6 +12,7 @@ test('link text naming another host than the target is deceptive', () => {
     ['www.bank.com/login', 'https://bank.com.evil.example/login'],
     ['HTTPS://GOOD.EXAMPLE', 'https://evil.example'],
     ['paypal.com', 'https://xn--pypal-4ve.com'],
+    ['https://good.example@evil.example', 'https://good.example@evil.example'],
   ])
     assert.ok(deceptiveLink(text, href), `${text} -> ${href}`)
 })
