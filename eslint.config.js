@@ -32,8 +32,8 @@ export default tseslint.config(
   {
     files: ['src/renderer/**'],
     rules: restrict(
-      [['electron', 'node:*', 'fs', 'path', 'hyperswarm', 'hypercore', 'corestore', 'hyperdrive', '**/core/**', '**/main/**', '**/web/**', '**/preload/**']],
-      'src/renderer talks only to window.linkup (src/shared/ipc.ts).',
+      [['electron', 'node:*', 'fs', 'path', 'hyperswarm', 'hypercore', 'corestore', 'hyperdrive', 'zod', '**/ipc-schemas', '**/core/**', '**/main/**', '**/web/**', '**/preload/**']],
+      'src/renderer talks only to window.linkup (src/shared/ipc.ts); no zod, which probes eval under the CSP.',
     ),
   },
   {
@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     files: ['src/preload/**'],
-    rules: restrict([['**/core/**', '**/main/**', '**/renderer/**', '**/web/**']], 'preload only bridges src/shared/ipc.ts.'),
+    rules: restrict([['**/core/**', '**/main/**', '**/renderer/**', '**/web/**', 'zod', '**/ipc-schemas']], 'preload only bridges src/shared/ipc.ts (no zod: it must stay under 50 KB).'),
   },
   {
     files: ['src/main/**'],

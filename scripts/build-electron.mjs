@@ -9,6 +9,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
+// Electron 45 ships Chromium 156 and Node 24: the bundles use what those run natively.
+const NODE_TARGET = 'node24'
+const CHROME_TARGET = 'chrome156'
+/** The preload stays small: the channel tables only, no zod (src/shared/ipc.ts). */
+const PRELOAD_MAX_BYTES = 50 * 1024
+
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'))
 const production = process.env.NODE_ENV === 'production'
@@ -17,7 +23,7 @@ const common = {
   absWorkingDir: root,
   bundle: true,
   format: 'cjs',
-  target: 'node22', // Electron 38 ships Node 22
+  target: NODE_TARGET,
   sourcemap: production ? false : 'linked',
   minify: false,
   logLevel: 'info',
@@ -44,7 +50,22 @@ await Promise.all([
     // A sandboxed preload has no Node: its require() knows only 'electron' and a few
     // polyfills, so everything else (src/shared, zod) is bundled in.
     platform: 'browser',
-    target: 'chrome140',
+    target: CHROME_TARGET,
     external: ['electron'],
-  }),
+    metafile: true,
+  }).then(checkPreloadSize),
 ])
+
+// A preload that grows past the budget has pulled in a library it should not have
+// (zod once made it 743 KB): fail the build and name the biggest inputs.
+function checkPreloadSize(result) {
+  const [file, output] = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.cjs'))
+  if (output.bytes <= PRELOAD_MAX_BYTES) return
+  const biggest = Object.entries(output.inputs)
+    .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
+    .slice(0, 5)
+    .map(([name, { bytesInOutput }]) => `${name} ${bytesInOutput} B`)
+  throw new Error(
+    `${file} is ${output.bytes} B, over the ${PRELOAD_MAX_BYTES} B budget: ${biggest.join(', ')}`,
+  )
+}

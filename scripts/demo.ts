@@ -4,7 +4,6 @@
 // lives in a temporary folder that is removed on exit. Ctrl+C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +14,7 @@ import { createLogger } from '../bot/log'
 import { LinkupNode } from '../src/core/node'
 import { startWebShell } from '../src/web/server'
 import { inviteLink } from '../src/shared/roomkey'
+import { electronBinary, electronFlags } from './electron-binary.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // LINKUP_DEMO_SHELL=web picks the browser shell even where Electron exists;
@@ -66,16 +66,6 @@ async function main(): Promise<void> {
   else await startBrowserShell(appStorage, room.key, bootstrap)
 }
 
-/** The Electron binary, when the `electron` package could download it on this machine. */
-function electronBinary(): string | null {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown
-    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null
-  } catch {
-    return null
-  }
-}
-
 async function build(what: string, args: string[]): Promise<void> {
   log.info(`building ${what} (once)…`)
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' })
@@ -112,10 +102,9 @@ async function startElectron(
   // The app takes its own lock on the folder: join, close, then hand the folder over.
   await (await prepareApp(storage, room, bootstrap)).close()
   const list = bootstrap.map((b) => `${b.host}:${b.port}`).join(',')
-  const child: ChildProcess = spawn(binary, ['.', '--storage', storage, '--bootstrap', list], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  })
+  // As root Electron needs the same flags as `npm start` and the e2e fixture.
+  const args = [...electronFlags(), '.', '--storage', storage, '--bootstrap', list]
+  const child: ChildProcess = spawn(binary, args, { cwd: ROOT, stdio: 'inherit' })
   stops.push({
     what: 'Electron',
     stop: () => {

@@ -1,6 +1,7 @@
 // electron-builder afterPack hook: flips the Electron fuses of the packaged binary before
 // it is signed, then reads them back so a build that did not take them fails loudly.
 //   RunAsNode off                       ELECTRON_RUN_AS_NODE cannot turn the app into node
+//   EnableCookieEncryption on           cookies on disk are encrypted with the OS key store
 //   EnableNodeOptionsEnvironmentVariable off   NODE_OPTIONS cannot inject code
 //   EnableNodeCliInspectArguments off   --inspect cannot attach a debugger
 //   EnableEmbeddedAsarIntegrityValidation on   a tampered app.asar is refused (macOS, Windows)
@@ -18,6 +19,7 @@ import { Arch } from 'electron-builder'
 
 export const FUSES = {
   [FuseV1Options.RunAsNode]: false,
+  [FuseV1Options.EnableCookieEncryption]: true,
   [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
   [FuseV1Options.EnableNodeCliInspectArguments]: false,
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,

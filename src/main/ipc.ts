@@ -1,5 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import { commandSchemas, eventNames, parseArgs, type CommandName, type Reply } from '../shared/ipc'
+import { eventNames, type CommandName, type Reply } from '../shared/ipc'
+import { commandSchemas, parseArgs } from '../shared/ipc-schemas'
 import type { EngineEvents } from '../shared/types'
 import type { Engine } from '../core/handlers'
 import type { Handlers } from './handlers'

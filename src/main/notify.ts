@@ -1,3 +1,4 @@
+import { displayFileName } from '../shared/names'
 import type { RoomInfo, TimelineEntry } from '../shared/types'
 
 // Which new entries become a desktop notification, and what it says. Pure: the
@@ -8,6 +9,8 @@ export const NOTIFY_MAX_AGE_MS = 2 * 60_000
 /** At most one notification per room in this window; catching up can deliver hundreds. */
 export const NOTIFY_ROOM_INTERVAL_MS = 4000
 const MAX_BODY_CHARS = 160
+/** A notification is plain text with no isolation: bidi controls could reverse it. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
 
 export interface DesktopNotice {
   room: string
@@ -45,8 +48,10 @@ export class NotificationPolicy {
 /** One short plain line: notifications do not render Markdown, and must not leak much. */
 export function preview(entry: TimelineEntry): string {
   if (entry.kind === 'audio') return 'Voice note'
-  if (entry.kind === 'file') return `File: ${entry.file?.name ?? 'attachment'}`
+  if (entry.kind === 'file')
+    return `File: ${entry.file ? displayFileName(entry.file.name) : 'attachment'}`
   const plain = entry.text
+    .replace(BIDI_CONTROLS, '')
     .replace(/```[\s\S]*?(```|$)/g, ' [code] ')
     .replace(/[`*_~#>]+/g, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')

@@ -1,11 +1,13 @@
 import hljs from 'highlight.js/lib/common'
 import MarkdownIt from 'markdown-it'
+import { deceptiveLink, safeLink } from './links'
 
 // Message text comes from anyone who holds the room key. markdown-it with html:false
-// escapes every tag, its default validateLink drops javascript:/vbscript:/file:/data:
-// links, and highlight.js returns escaped HTML; so the string below is safe to set as
-// innerHTML. Images are switched off: a remote image would tell its host who read the
-// message (and the CSP would block it anyway).
+// escapes every tag, validateLink below keeps absolute http(s) links only (anything
+// else, relative paths included, stays plain text), and highlight.js returns escaped
+// HTML; so the string below is safe to set as innerHTML. Images are switched off: a
+// remote image would tell its host who read the message (and the CSP would block it
+// anyway). A link whose text could mislead (links.ts) shows its real target after it.
 
 const md: InstanceType<typeof MarkdownIt> = new MarkdownIt({
   html: false,
@@ -25,6 +27,10 @@ const md: InstanceType<typeof MarkdownIt> = new MarkdownIt({
   },
 })
 md.disable(['image'])
+// Only links the app can open become links: a refused one is left as the text it was,
+// never an <a href=""> or a link relative to the app's own pages.
+md.validateLink = (url) => safeLink(url) !== null
+md.linkify.set({ fuzzyEmail: false })
 
 // Links are opened by the click handler through openLink (http/https only); the
 // attributes are a second line in case a click slips through.
@@ -32,11 +38,48 @@ type RenderRule = NonNullable<typeof md.renderer.rules.link_open>
 const defaultLinkOpen: RenderRule =
   md.renderer.rules.link_open ??
   ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
+const defaultLinkClose: RenderRule =
+  md.renderer.rules.link_close ??
+  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options))
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  tokens[idx].attrSet('rel', 'noopener noreferrer nofollow')
-  tokens[idx].attrSet('target', '_blank')
+  const token = tokens[idx]
+  const href = String(token.attrGet('href') ?? '')
+  // The text up to the matching link_close (links do not nest).
+  let text = ''
+  let close = idx + 1
+  for (; close < tokens.length && tokens[close].type !== 'link_close'; close++)
+    text += tokens[close].content
+  // `[a]()` skips validateLink with an empty href: a link to the page itself. It and
+  // anything else the app cannot open stay the text they were.
+  if (!safeLink(href)) {
+    if (tokens[close]) tokens[close].meta = { ...tokens[close].meta, dropped: true }
+    return ''
+  }
+  token.attrSet('rel', 'noopener noreferrer nofollow')
+  token.attrSet('target', '_blank')
+  const why = deceptiveLink(text, href)
+  if (why && tokens[close]) {
+    token.attrSet('data-deceptive', why)
+    tokens[close].meta = { ...tokens[close].meta, realTarget: href }
+  }
   return defaultLinkOpen(tokens, idx, options, env, self)
 }
+md.renderer.rules.link_close = (tokens, idx, options, env, self) => {
+  if (tokens[idx].meta?.dropped) return ''
+  const closed = defaultLinkClose(tokens, idx, options, env, self)
+  const real = tokens[idx].meta?.realTarget as string | undefined
+  if (!real) return closed
+  return `${closed}<span class="link-target" data-testid="link-target"> (${md.utils.escapeHtml(real)})</span>`
+}
+
+// Each bidi embedding, override or isolate control is shut in a <bdi> of its own: the
+// text keeps every character (copy and edit give back what was sent), but a control can
+// no longer reorder anything after it, inside the message or out (RLO turning
+// "invoice \u202Efdp.exe" into "invoice exe.pdf"). The message as a whole is isolated
+// too (dir=auto, unicode-bidi: isolate). <bdi> carries no quotes, so it is inert even
+// where a control sits inside an attribute value.
+const BIDI_CONTROL_ALL = /[\u202a-\u202e\u2066-\u2069]/gu
+const shutBidiControls = (html: string): string => html.replace(BIDI_CONTROL_ALL, '<bdi>$&</bdi>')
 
 const CACHE_MAX = 4000
 const cache = new Map<string, string>()
@@ -45,7 +88,7 @@ const cache = new Map<string, string>()
 export function renderMarkdown(source: string): string {
   const hit = cache.get(source)
   if (hit !== undefined) return hit
-  const html = md.render(source)
+  const html = shutBidiControls(md.render(source))
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string)
   cache.set(source, html)
   return html

@@ -1,12 +1,5 @@
-import { z } from 'zod'
-import {
-  MAX_FILE_NAME_CHARS,
-  MAX_NAME_CHARS,
-  MAX_ROOM_NAME_CHARS,
-  MAX_TEXT_BYTES,
-  MAX_UPLOAD_CHUNK_BYTES,
-  MAX_VOICE_NOTE_MS,
-} from './limits'
+import type { z } from 'zod'
+import type { commandSchemas } from './ipc-schemas'
 import type {
   CommandResult,
   EngineEvents,
@@ -19,72 +12,13 @@ import type {
 
 // The one typed contract between the renderer and whatever hosts the engine (Electron
 // main over IPC, or the browser shell over a WebSocket). Commands are imperative
-// `domain:verb`, events past tense. Every argument is validated on arrival with the
-// schema listed here; channel names exist nowhere else.
+// `domain:verb`, events past tense; channel names exist nowhere else. Every argument is
+// validated on arrival with its schema in ipc-schemas.ts. This file holds types and
+// the channel tables only, and must stay free of zod at run time: the preload and the
+// renderer bundle it, and zod would make the preload 15 times its size and probe eval
+// under the renderer's CSP.
 
-const roomKey = z.string().regex(/^[0-9a-f]{64}$/)
-const entryId = z.string().regex(/^[0-9a-f]{64}\.\d{1,15}\.\d{1,3}$/)
-const text = z.string().max(MAX_TEXT_BYTES * 4)
-const uploadId = z.string().regex(/^[0-9a-f]{32}$/)
-/** base64 of at most MAX_UPLOAD_CHUNK_BYTES bytes. */
-const chunkData = z
-  .string()
-  .max(Math.ceil(MAX_UPLOAD_CHUNK_BYTES / 3) * 4)
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/)
-
-export const commandSchemas = {
-  'app:info': z.tuple([]),
-  'profile:set': z.tuple([z.object({ name: z.string().max(MAX_NAME_CHARS * 4) })]),
-  'room:create': z.tuple([z.object({ name: z.string().max(MAX_ROOM_NAME_CHARS * 4) })]),
-  'room:join': z.tuple([
-    z.object({
-      key: z.string().max(200),
-      name: z
-        .string()
-        .max(MAX_ROOM_NAME_CHARS * 4)
-        .optional(),
-    }),
-  ]),
-  'room:leave': z.tuple([z.object({ room: roomKey })]),
-  'room:list': z.tuple([]),
-  'room:members': z.tuple([z.object({ room: roomKey })]),
-  'room:markRead': z.tuple([z.object({ room: roomKey })]),
-  'history:load': z.tuple([
-    z.object({
-      room: roomKey,
-      before: z.string().max(200).optional(),
-      limit: z.number().int().min(1).max(1000),
-    }),
-  ]),
-  'message:send': z.tuple([z.object({ room: roomKey, text })]),
-  'message:edit': z.tuple([z.object({ room: roomKey, id: entryId, text })]),
-  'message:delete': z.tuple([z.object({ room: roomKey, id: entryId })]),
-  'command:run': z.tuple([z.object({ room: roomKey.optional(), input: text })]),
-  'link:open': z.tuple([z.object({ url: z.string().max(4096) })]),
-  // Files travel from the renderer in chunks: the renderer never names a path on disk.
-  'file:uploadStart': z.tuple([
-    z.object({
-      room: roomKey.optional(),
-      kind: z.enum(['file', 'audio', 'avatar']),
-      name: z
-        .string()
-        .min(1)
-        .max(MAX_FILE_NAME_CHARS * 4),
-      type: z.string().max(200),
-      size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-      duration: z.number().int().min(0).max(MAX_VOICE_NOTE_MS).optional(),
-    }),
-  ]),
-  'file:uploadChunk': z.tuple([z.object({ upload: uploadId, data: chunkData })]),
-  'file:uploadFinish': z.tuple([z.object({ upload: uploadId })]),
-  'file:uploadCancel': z.tuple([z.object({ upload: uploadId })]),
-  'file:download': z.tuple([z.object({ room: roomKey, id: entryId })]),
-  'file:save': z.tuple([z.object({ room: roomKey, id: entryId })]),
-  'file:url': z.tuple([z.object({ room: roomKey, id: entryId })]),
-  'avatar:url': z.tuple([z.object({ room: roomKey, member: roomKey })]),
-} as const
-
-export type CommandName = keyof typeof commandSchemas
+export type CommandName = keyof CommandResults
 export type CommandArgs<C extends CommandName> = z.infer<(typeof commandSchemas)[C]>
 
 export interface AppInfo {
@@ -209,26 +143,5 @@ export const apiCommands = {
   fileUrl: 'file:url',
   avatarUrl: 'avatar:url',
 } as const satisfies Record<Exclude<keyof LinkupApi, 'on'>, CommandName>
-
-/** Arguments that failed their command's schema; the message says which and why. */
-export class IpcArgumentError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'IpcArgumentError'
-  }
-}
-
-/** Validates arguments that arrived over IPC or the WebSocket. Throws IpcArgumentError. */
-export function parseArgs<C extends CommandName>(command: C, args: unknown): CommandArgs<C> {
-  // Own keys only: a command named like an Object.prototype member is unknown, not a crash.
-  const schema = Object.hasOwn(commandSchemas, command) ? commandSchemas[command] : undefined
-  if (!schema) throw new IpcArgumentError(`Unknown command ${String(command)}`)
-  const parsed = schema.safeParse(args)
-  if (!parsed.success)
-    throw new IpcArgumentError(
-      `Invalid arguments for ${command}: ${parsed.error.issues[0]?.message}`,
-    )
-  return parsed.data as CommandArgs<C>
-}
 
 export type { PeerInfo }

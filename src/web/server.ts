@@ -9,14 +9,8 @@ import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { openMedia, parseMediaPath } from '../core/files/media'
 import { Uploads } from '../core/files/uploads'
-import {
-  commandSchemas,
-  eventNames,
-  IpcArgumentError,
-  parseArgs,
-  type CommandName,
-  type Reply,
-} from '../shared/ipc'
+import { eventNames, type CommandName, type Reply } from '../shared/ipc'
+import { commandSchemas, IpcArgumentError, parseArgs } from '../shared/ipc-schemas'
 import { securityHeaders } from './csp'
 import type { Engine } from '../core/handlers'
 import { engineHandlers, type Handlers } from './handlers'

@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -12,6 +10,7 @@ import {
   type Locator,
   type Page,
 } from '@playwright/test'
+import { electronBinary, electronFlags } from '../../scripts/electron-binary.mjs'
 import { LinkupNode } from '../../src/core/node'
 import { startWebShell, type WebShell } from '../../src/web/server'
 import { removeTempDirs, tempDir, testnet, type Testnet } from '../helpers/net'
@@ -26,18 +25,12 @@ import { removeTempDirs, tempDir, testnet, type Testnet } from '../helpers/net'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const ELECTRON_MAIN = path.join(ROOT, 'dist', 'main', 'main.cjs')
 
-/** 'electron' only when asked for and a binary is installed; 'web' otherwise. */
+/** 'electron' when asked for (`npm run test:electron`), 'web' otherwise. */
 export const SHELL: 'web' | 'electron' =
-  process.env.LINKUP_E2E_SHELL === 'electron' && electronBinary() ? 'electron' : 'web'
-
-function electronBinary(): string | null {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown
-    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null
-  } catch {
-    return null
-  }
-}
+  process.env.LINKUP_E2E_SHELL === 'electron' ? 'electron' : 'web'
+const ELECTRON = SHELL === 'electron' ? electronBinary() : null
+if (SHELL === 'electron' && !ELECTRON)
+  throw new Error('LINKUP_E2E_SHELL=electron, but no Electron binary is installed')
 
 export class App {
   readonly errors: string[] = []
@@ -64,9 +57,9 @@ export class App {
   private async open(): Promise<void> {
     if (SHELL === 'electron') {
       this.electron = await _electron.launch({
-        executablePath: electronBinary()!,
+        executablePath: ELECTRON!,
         args: [
-          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+          ...electronFlags(),
           ELECTRON_MAIN,
           '--storage',
           this.storage,

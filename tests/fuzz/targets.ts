@@ -16,7 +16,8 @@ import {
   WritersSchema,
 } from '../../src/core/net/channel'
 import { decodeBlock, entryId, EntrySchema, parseEntryId } from '../../src/shared/entries'
-import { commandSchemas, IpcArgumentError, parseArgs, type CommandName } from '../../src/shared/ipc'
+import type { CommandName } from '../../src/shared/ipc'
+import { commandSchemas, IpcArgumentError, parseArgs } from '../../src/shared/ipc-schemas'
 import { MAX_NAME_CHARS } from '../../src/shared/limits'
 import { cleanName, displayFileName } from '../../src/shared/names'
 import { inviteLink, parseRoomKey } from '../../src/shared/roomkey'

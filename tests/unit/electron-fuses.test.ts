@@ -11,8 +11,19 @@ import afterPack, { electronBinary } from '../../scripts/fuses.mjs'
 
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 const { ENABLE, DISABLE } = FuseState
-// Electron's defaults: everything enabled except asar integrity and asar-only loading.
-const DEFAULTS = [ENABLE, ENABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE, ENABLE]
+// Electron's defaults (docs/tutorial/fuses.md), indexed by FuseV1Options: run-as-node,
+// NODE_OPTIONS, --inspect, file:// privileges and Wasm trap handlers on; cookie encryption,
+// asar integrity, asar-only loading and the browser-process V8 snapshot off.
+const DEFAULTS: number[] = []
+DEFAULTS[FuseV1Options.RunAsNode] = ENABLE
+DEFAULTS[FuseV1Options.EnableCookieEncryption] = DISABLE
+DEFAULTS[FuseV1Options.EnableNodeOptionsEnvironmentVariable] = ENABLE
+DEFAULTS[FuseV1Options.EnableNodeCliInspectArguments] = ENABLE
+DEFAULTS[FuseV1Options.EnableEmbeddedAsarIntegrityValidation] = DISABLE
+DEFAULTS[FuseV1Options.OnlyLoadAppFromAsar] = DISABLE
+DEFAULTS[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot] = DISABLE
+DEFAULTS[FuseV1Options.GrantFileProtocolExtraPrivileges] = ENABLE
+DEFAULTS[FuseV1Options.WasmTrapHandlers] = ENABLE
 
 async function fakeElectron(file: string): Promise<void> {
   const wire = Buffer.from([1, DEFAULTS.length, ...DEFAULTS])
@@ -28,7 +39,7 @@ async function readWire(file: string): Promise<number[]> {
   return [...data.subarray(at + 2, at + 2 + data[at + 1])]
 }
 
-test('the afterPack hook switches off run-as-node, NODE_OPTIONS, inspect and on asar integrity', async () => {
+test('the afterPack hook switches off run-as-node, NODE_OPTIONS, inspect and on cookie encryption and asar integrity', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'linkup-fuses-'))
   try {
     await fakeElectron(path.join(dir, 'linkup'))
@@ -41,13 +52,13 @@ test('the afterPack hook switches off run-as-node, NODE_OPTIONS, inspect and on 
     await afterPack(context)
     const wire = await readWire(path.join(dir, 'linkup'))
     assert.equal(wire[FuseV1Options.RunAsNode], DISABLE)
+    assert.equal(wire[FuseV1Options.EnableCookieEncryption], ENABLE)
     assert.equal(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable], DISABLE)
     assert.equal(wire[FuseV1Options.EnableNodeCliInspectArguments], DISABLE)
     assert.equal(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation], ENABLE)
     assert.equal(wire[FuseV1Options.OnlyLoadAppFromAsar], ENABLE)
     assert.equal(wire[FuseV1Options.GrantFileProtocolExtraPrivileges], DISABLE)
     // Fuses the hook does not own keep Electron's defaults.
-    assert.equal(wire[FuseV1Options.EnableCookieEncryption], ENABLE)
     assert.equal(wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot], DISABLE)
     assert.equal(wire[FuseV1Options.WasmTrapHandlers], ENABLE)
   } finally {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { LinkupNode } from '../../src/core/node'
 import { engineHandlers, type Handlers } from '../../src/main/handlers'
-import { commandSchemas, parseArgs, type CommandName } from '../../src/shared/ipc'
+import type { CommandName } from '../../src/shared/ipc'
+import { commandSchemas, parseArgs } from '../../src/shared/ipc-schemas'
 import { removeTempDirs, tempDir, testnet, type Testnet } from '../helpers/net'
 
 // The command table behind Electron's IPC, run against a real engine on a private DHT:

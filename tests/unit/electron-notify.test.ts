@@ -111,3 +111,16 @@ test('the badge counts unread across rooms, ignoring nonsense', () => {
   assert.equal(unreadTotal([room({ unread: 2 }), room({ unread: 5 }), room({ unread: 0 })]), 7)
   assert.equal(unreadTotal([room({ unread: -3 }), room({ unread: NaN }), room({ unread: 1 })]), 1)
 })
+
+test('previews carry no bidi control that could reverse the notification', () => {
+  assert.equal(preview(entry({ text: 'pay \u202eexe.fdp\u202c now' })), 'pay exe.fdp now')
+  const file = {
+    drive: 'd',
+    path: '/p',
+    name: 'invoice\u202efdp.exe',
+    size: 1,
+    type: 'application/octet-stream',
+    hash: 'h',
+  }
+  assert.equal(preview(entry({ kind: 'file', file })), 'File: invoicefdp.exe')
+})

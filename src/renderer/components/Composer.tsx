@@ -179,28 +179,35 @@ export function Composer(props: {
   return (
     <div className="composer" data-testid="composer">
       {suggestions.length > 0 ? (
-        <ul className="command-help" role="listbox" data-testid="command-help">
-          <li className="command-help-title muted">Commands</li>
-          {suggestions.map((c, i) => (
-            <li
-              key={c.name}
-              role="option"
-              aria-selected={i === pick}
-              className={i === pick ? 'picked' : ''}
-              onMouseDown={(e) => {
-                e.preventDefault()
-                complete(c.name)
-              }}
-              onMouseEnter={() => setPick(i)}
-            >
-              <span className="mono command-name">
-                ~{c.name}
-                {c.args ? <span className="muted command-args">{c.args}</span> : null}
-              </span>
-              <span className="command-about">{c.about}</span>
-            </li>
-          ))}
-        </ul>
+        // A listbox the textarea controls: arrows move aria-activedescendant, so a
+        // screen reader reads the picked command while focus stays in the composer.
+        <div className="command-help" data-testid="command-help">
+          <div className="command-help-title muted" id="command-help-title">
+            Commands
+          </div>
+          <ul role="listbox" id="command-help-list" aria-labelledby="command-help-title">
+            {suggestions.map((c, i) => (
+              <li
+                key={c.name}
+                id={`command-option-${c.name}`}
+                role="option"
+                aria-selected={i === pick}
+                className={i === pick ? 'picked' : ''}
+                onMouseDown={(e) => {
+                  e.preventDefault()
+                  complete(c.name)
+                }}
+                onMouseEnter={() => setPick(i)}
+              >
+                <span className="mono command-name">
+                  ~{c.name}
+                  {c.args ? <span className="muted command-args">{c.args}</span> : null}
+                </span>
+                <span className="command-about">{c.about}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {notice ? (
         <div
@@ -293,10 +300,16 @@ export function Composer(props: {
           onPaste={onPaste}
           ref={area}
           rows={1}
+          id="composer-input"
           data-testid="composer-input"
           value={text}
           placeholder={room ? `Message #${room.name}` : 'Type ~create <name> or ~join <room key>'}
-          aria-label="Message"
+          aria-label={editing ? 'Edit message' : 'Message'}
+          aria-controls={suggestions.length > 0 ? 'command-help-list' : undefined}
+          aria-activedescendant={
+            suggestions[pick] ? `command-option-${suggestions[pick].name}` : undefined
+          }
+          aria-autocomplete={suggestions.length > 0 ? 'list' : undefined}
           spellCheck
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}

@@ -1,4 +1,4 @@
-import { memo, useState, type MouseEvent, type ReactElement } from 'react'
+import { memo, useEffect, useRef, useState, type MouseEvent, type ReactElement } from 'react'
 import { fingerprint } from '../../shared/roomkey'
 import type { TimelineEntry } from '../../shared/types'
 import { copyText } from '../clipboard'
@@ -12,7 +12,8 @@ import { Icon } from './icons'
 export interface RowActions {
   edit(entry: TimelineEntry): void
   remove(entry: TimelineEntry): Promise<void>
-  openLink(url: string): void
+  /** `deceptive` says why the link's text could mislead: then the reader is asked first. */
+  openLink(url: string, deceptive: string | null): void
 }
 
 interface Props {
@@ -35,6 +36,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
   // The toolbar exists only for the row under the pointer or focus: rendering it on
   // every row would multiply the DOM of a long timeline.
   const [active, setActive] = useState(false)
+  const article = useRef<HTMLElement>(null)
   const editable = entry.own && !entry.deleted && entry.kind === 'text'
 
   const onBodyClick = (ev: MouseEvent<HTMLDivElement>) => {
@@ -42,8 +44,14 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
     if (!anchor) return
     ev.preventDefault()
     const href = anchor.getAttribute('href') ?? ''
-    if (safeLink(href)) actions.openLink(href)
+    if (safeLink(href)) actions.openLink(href, anchor.getAttribute('data-deceptive'))
   }
+  // The toolbar's buttons come and go under the focus: keep it on the message.
+  const settle = () => article.current?.focus({ preventScroll: true })
+  const confirmButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus()
+  }, [confirming])
 
   return (
     <div className="row-stack">
@@ -58,6 +66,9 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
         </div>
       ) : null}
       <article
+        ref={article}
+        // Reachable with the arrow keys from the timeline (TimelineList), not with Tab.
+        tabIndex={-1}
         className={`message${head ? ' head' : ''}${entry.own ? ' own' : ''}${editing ? ' editing' : ''}${entry.deleted ? ' deleted' : ''}`}
         data-testid="message"
         data-id={entry.id}
@@ -111,14 +122,22 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
                 <button
                   className="btn danger small"
                   data-testid="confirm-delete"
+                  ref={confirmButton}
                   onClick={() => {
                     setConfirming(false)
+                    settle()
                     void actions.remove(entry)
                   }}
                 >
                   Delete
                 </button>
-                <button className="btn ghost small" onClick={() => setConfirming(false)}>
+                <button
+                  className="btn ghost small"
+                  onClick={() => {
+                    setConfirming(false)
+                    settle()
+                  }}
+                >
                   Cancel
                 </button>
               </>
@@ -128,6 +147,8 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
                   <button
                     className="icon-btn"
                     title="Copy text"
+                    aria-label="Copy text"
+                    data-testid="copy-message"
                     onClick={() => void copyText(entry.text)}
                   >
                     <Icon name="copy" size={15} />
@@ -137,6 +158,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
                   <button
                     className="icon-btn"
                     title="Edit"
+                    aria-label="Edit message"
                     data-testid="edit-message"
                     onClick={() => actions.edit(entry)}
                   >
@@ -147,6 +169,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
                   <button
                     className="icon-btn danger"
                     title="Delete"
+                    aria-label="Delete message"
                     data-testid="delete-message"
                     onClick={() => setConfirming(true)}
                   >
@@ -179,7 +202,9 @@ function MessageBody({
   if (entry.kind !== 'text') return <FileCard entry={entry} />
   const big = isEmojiOnly(entry.text)
   return (
-    <div className="message-body" data-testid="message-body">
+    // dir=auto and unicode-bidi: isolate (timeline.css): bidi controls in a message
+    // cannot reorder anything outside it, such as the author's name or the time.
+    <div className="message-body" data-testid="message-body" dir="auto">
       <div
         className={`markdown${big ? ' emoji-only' : ''}`}
         onClick={onClick}

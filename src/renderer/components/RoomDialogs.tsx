@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactElement } from 'react'
+import { useRef, useState, type FormEvent, type ReactElement } from 'react'
 import { MAX_ROOM_NAME_CHARS } from '../../shared/limits'
 import { parseRoomKey } from '../../shared/roomkey'
 import { message } from '../store/app-store'
@@ -6,13 +6,17 @@ import { useStore } from '../store/hooks'
 import { Dialog } from './Dialog'
 
 // The sidebar's "new room" and "join room" forms: the same engine calls as typing
-// ~create and ~join in the composer.
+// ~create and ~join in the composer. Once in the room, focus lands in its composer;
+// a cancelled dialog hands focus back to the button that opened it.
+
+const composer = () => document.getElementById('composer-input')
 
 export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactElement {
   const store = useStore()
   const [name, setName] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const entered = useRef(false)
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault()
@@ -20,6 +24,7 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactEle
     setBusy(true)
     try {
       await store.createRoom(name.trim())
+      entered.current = true
       onClose()
     } catch (err) {
       setError(message(err))
@@ -28,7 +33,12 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactEle
   }
 
   return (
-    <Dialog title="Create a room" onClose={onClose} testId="create-room-dialog">
+    <Dialog
+      title="Create a room"
+      onClose={onClose}
+      testId="create-room-dialog"
+      focusAfter={() => (entered.current ? composer() : null)}
+    >
       <form onSubmit={submit} className="dialog-form">
         <p className="muted">
           A new room gets a fresh random key. Anyone you give the invite to can join and read its
@@ -77,6 +87,7 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }): ReactEleme
   const [name, setName] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const entered = useRef(false)
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault()
@@ -85,6 +96,7 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }): ReactEleme
     setBusy(true)
     try {
       await store.joinRoom(parsed.key, name.trim() || undefined)
+      entered.current = true
       onClose()
     } catch (err) {
       setError(message(err))
@@ -93,7 +105,12 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }): ReactEleme
   }
 
   return (
-    <Dialog title="Join a room" onClose={onClose} testId="join-room-dialog">
+    <Dialog
+      title="Join a room"
+      onClose={onClose}
+      testId="join-room-dialog"
+      focusAfter={() => (entered.current ? composer() : null)}
+    >
       <form onSubmit={submit} className="dialog-form">
         <label className="field">
           <span>Room key or invite link</span>

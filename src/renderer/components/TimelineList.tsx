@@ -6,14 +6,17 @@ import {
   useMemo,
   useRef,
   useState,
+  type KeyboardEvent,
   type ReactElement,
 } from 'react'
 import type { RoomInfo, TimelineEntry } from '../../shared/types'
 import { dayNumber } from '../format'
 import { useAppState, useStore, useTimeline } from '../store/hooks'
 import { Icon } from './icons'
+import { LinkConfirm, type LinkQuestion } from './LinkConfirm'
 import { MessageRow, type RowActions } from './MessageRow'
 import { useScrollKeeper } from './scroll-keeper'
+import { timelineKey } from './timeline-keys'
 import { TimelineStart } from './TimelineStart'
 
 // The loaded part of a room's timeline as a virtualized list: only the rows in view
@@ -21,6 +24,11 @@ import { TimelineStart } from './TimelineStart'
 // Where the reader stays as rows arrive is scroll-keeper.ts's job. The "beginning of
 // the room" / loading header is not a row but the list's top padding, so the top row
 // is always a message the reader's place can be kept by.
+// For assistive technology the list is an ARIA log: new messages are announced
+// politely while the reader is at the end; while they read back through history, rows
+// that mount because of scrolling are not news, so the log is quiet then. By keyboard
+// the list is one Tab stop: PageUp/PageDown/Home/End scroll it, ↑/↓ move between
+// messages, and Tab from a message reaches its actions (timeline-keys.ts).
 
 const GROUP_GAP_MS = 5 * 60 * 1000
 const LOAD_MORE_PX = 600
@@ -136,13 +144,27 @@ export function TimelineList(props: {
     return () => document.removeEventListener('visibilitychange', onVisible)
   }, [store, room.key])
 
+  const [question, setQuestion] = useState<LinkQuestion | null>(null)
   const actions = useMemo<RowActions>(
     () => ({
       edit: props.onEdit,
       remove: (entry) => store.remove(room.key, entry.id).catch((err) => console.error(err)),
-      openLink: (url) => void store.api.openLink({ url }),
+      openLink: (url, deceptive) => {
+        if (deceptive) setQuestion({ url, why: deceptive })
+        else void store.api.openLink({ url })
+      },
     }),
     [props.onEdit, store, room.key],
+  )
+
+  const onKeyDown = useCallback(
+    (ev: KeyboardEvent<HTMLDivElement>) => {
+      const el = scrollRef.current
+      if (!el || !timelineKey(ev, el, count)) return
+      ev.preventDefault()
+      if (ev.key === 'End') latest.current()
+    },
+    [count],
   )
 
   const items = virtualizer.getVirtualItems()
@@ -153,8 +175,14 @@ export function TimelineList(props: {
         className="timeline"
         ref={scrollRef}
         onScroll={onScroll}
+        onKeyDown={onKeyDown}
         data-testid="timeline"
-        tabIndex={-1}
+        data-loaded={count}
+        tabIndex={0}
+        role="log"
+        aria-label={`Messages in ${room.name}`}
+        aria-live={awayFromEnd ? 'off' : 'polite'}
+        aria-relevant="additions"
       >
         <div className="timeline-inner" style={{ height: virtualizer.getTotalSize() }}>
           <div className="timeline-header" ref={header}>
@@ -203,6 +231,16 @@ export function TimelineList(props: {
           <Icon name="down" size={15} />
           {room.unread > 0 ? `${room.unread} new` : 'Latest'}
         </button>
+      ) : null}
+      {question ? (
+        <LinkConfirm
+          question={question}
+          onOpen={() => {
+            setQuestion(null)
+            void store.api.openLink({ url: question.url })
+          }}
+          onClose={() => setQuestion(null)}
+        />
       ) : null}
     </div>
   )
