@@ -6,6 +6,7 @@ import { chartSvg } from './lib/chart'
 import { updateDocs } from './lib/docs'
 import { machine } from './lib/machine'
 import type { Result } from './lib/result'
+import { describeSource, source } from './lib/source'
 import { textTable } from './lib/table'
 import { spawnWorker } from './lib/worker'
 
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   const selected = only ?? BENCHMARKS
   const started = performance.now()
   const host = machine()
+  const origin = source(ROOT)
   const results: Result[] = []
   const loads: Record<string, number> = {}
   for (const name of selected) {
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
   const report = {
     machine: host,
+    /** The commit measured (`git rev-parse HEAD`) and whether the tree had changes. */
+    source: origin,
     command,
     /** 1-minute load average as each benchmark started. */
     loads,
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
   }
   console.log(textTable(results))
   console.log(
-    `\n${report.seconds} s on ${report.machine.cpu} (${report.machine.cores} cores), node ${report.machine.node}`,
+    `\n${describeSource(origin)}; ${report.seconds} s on ${report.machine.cpu} (${report.machine.cores} cores), node ${report.machine.node}`,
   )
 }
 
