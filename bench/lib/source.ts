@@ -14,7 +14,14 @@ export function source(cwd: string): Source {
   try {
     const commit = git('rev-parse', 'HEAD').trim()
     // Results written by earlier runs are not the code being measured.
-    const changes = git('status', '--porcelain', '--', '.', ':!bench/results', ':!docs/bench-latest.svg')
+    const changes = git(
+      'status',
+      '--porcelain',
+      '--',
+      '.',
+      ':!bench/results',
+      ':!docs/bench-latest.svg',
+    )
     return { commit, dirty: changes.trim().length > 0 }
   } catch {
     return { commit: null, dirty: null }
