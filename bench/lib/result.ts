@@ -34,6 +34,8 @@ export interface Result {
   runs?: number[]
   /** Baseline trials that hit their time limit, of how many. */
   baseline_timed_out?: { count: number; of: number }
+  /** Set on rows measured on the engine of an earlier commit (`--against`). */
+  before?: string
   note?: string
 }
 
