@@ -15,6 +15,7 @@ import type {
   PeerInfo,
   Profile,
   RoomInfo,
+  SyncProgress,
   TimelineEntry,
 } from '../shared/types'
 import { MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES, HISTORY_PAGE } from '../shared/limits'
@@ -162,7 +163,7 @@ export class LinkupNode extends EngineEmitter {
     room.on('peer:connected', (peer) => this.emit('peer:connected', peer))
     room.on('peer:left', (peer) => this.emit('peer:left', peer))
     room.on('room:updated', () => this.emit('room:updated', room.info()))
-    room.on('sync', (p) => this.emit('sync:progress', { room: room.key, ...p }))
+    room.on('sync', (p) => this.emit('sync:progress', p))
     await room.open()
     return room
   }
@@ -295,6 +296,11 @@ export class LinkupNode extends EngineEmitter {
       online: w.own || online.has(w.key),
       own: w.own,
     }))
+  }
+
+  /** How much of the room's history is here, per writer, and whether a gap stays open. */
+  syncProgress(room: string): Promise<SyncProgress> {
+    return this.room(room).sync.report()
   }
 
   peers(room: string): PeerInfo[] {

@@ -32,3 +32,7 @@ export const MAX_UPLOAD_CHUNK_BYTES = 256 * 1024
 /** Uploads a host keeps open at once, and how long an idle one lives. */
 export const MAX_OPEN_UPLOADS = 8
 export const UPLOAD_IDLE_MS = 5 * 60 * 1000
+/** Catch-up: how long missing history may see no progress before the room reports a gap. */
+export const SYNC_GAP_MS = 5000
+/** Writers listed one by one in a sync report (the totals always count all of them). */
+export const MAX_SYNC_WRITERS_REPORTED = 64

@@ -94,11 +94,31 @@ export interface Member {
   own: boolean
 }
 
+export interface WriterSync {
+  /** The writer's key in this room. */
+  key: string
+  /** Blocks of its core on disk here, and how many it has written that we know of. */
+  held: number
+  length: number
+}
+
+/**
+ * 'complete': every known block is here and in the timeline. 'catching-up': blocks are
+ * missing and arriving. 'gap': blocks are missing and nothing has arrived for a while
+ * (nobody connected has them): the room says so rather than look complete.
+ */
+export type SyncState = 'complete' | 'catching-up' | 'gap'
+
 export interface SyncProgress {
   room: string
   /** Blocks this node has of all known writers in the room, and how many exist. */
   have: number
   total: number
+  /** Messages still to come: blocks missing or not yet read into the timeline. */
+  missing: number
+  state: SyncState
+  /** Only writers that are not complete, at most MAX_SYNC_WRITERS_REPORTED of them. */
+  writers: WriterSync[]
 }
 
 export interface CommandResult {

@@ -33,3 +33,17 @@ export async function readLocalBlocksAt(core: any, seqs: number[]): Promise<Arra
   rx.tryFlush()
   return Promise.all(reads.map((r: Promise<Buffer | null>) => r.catch(() => null)))
 }
+
+/**
+ * How many of a core's blocks are on disk here. Hypercore keeps that in its bitfield;
+ * where the pinned version does not expose one, count with has() a block at a time.
+ */
+export async function heldBlocks(core: any): Promise<number> {
+  const length = core.length
+  if (length === 0) return 0
+  const bitfield = core.core?.bitfield
+  if (typeof bitfield?.countSet === 'function') return bitfield.countSet(0, length)
+  let held = 0
+  for (let seq = 0; seq < length; seq++) if (await core.has(seq).catch(() => false)) held++
+  return held
+}

@@ -11,9 +11,9 @@ import { Timeline, type Writer } from './timeline'
 import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
 import { Discovery } from '../net/discovery'
+import { SyncTracker } from './sync'
 
 const NEWEST_FIRST_BLOCKS = 64
-const SYNC_REPORT_MS = 100
 
 export interface RoomContext {
   store: any
@@ -52,7 +52,7 @@ export class Room extends EventEmitter {
   private readonly paired = new Map<any, () => void>()
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
-  private syncTimer: NodeJS.Timeout | null = null
+  readonly sync: SyncTracker
   private readonly tailRequested = new WeakMap<any, number>()
   private readonly cores: any[] = []
   private closed = false
@@ -76,6 +76,7 @@ export class Room extends EventEmitter {
       'updated',
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:updated', item),
     )
+    this.sync = new SyncTracker(this.key, this.timeline, (p) => this.emit('sync', p))
     this.timeline.on('profile', (w: Writer) => {
       this.timeline.rename(w)
       this.emit('profile', w)
@@ -184,10 +185,12 @@ export class Room extends EventEmitter {
     core.on('append', () => {
       this.fetchNewestFirst(core)
       this.scheduleUpdate(key)
+      this.sync.poke()
     })
     core.on('download', (seq: number) => {
       this.timeline.downloaded(key, seq)
       this.scheduleUpdate(key)
+      this.sync.poke()
     })
     this.fetchNewestFirst(core)
     core.download({ start: 0, end: -1 })
@@ -213,15 +216,6 @@ export class Room extends EventEmitter {
     if (start < length) core.download({ start, end: length })
   }
 
-  /** Sync progress at most every SYNC_REPORT_MS: catch-up must not flood the shells. */
-  private reportSync(): void {
-    if (this.syncTimer || this.closed) return
-    this.syncTimer = setTimeout(() => {
-      this.syncTimer = null
-      if (!this.closed) this.emit('sync', this.timeline.progress())
-    }, SYNC_REPORT_MS)
-  }
-
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */
   private scheduleUpdate(key: string): void {
     this.dirty.add(key)
@@ -231,7 +225,7 @@ export class Room extends EventEmitter {
       while (this.dirty.has(key) && !this.closed) {
         this.dirty.delete(key)
         await this.timeline.update(key).catch(() => {})
-        this.reportSync()
+        this.sync.poke(false)
       }
       this.running.delete(key)
     }
@@ -323,7 +317,7 @@ export class Room extends EventEmitter {
     await this.writer?.close()
     this.closed = true
     this.discovery?.destroy()
-    if (this.syncTimer) clearTimeout(this.syncTimer)
+    this.sync.close()
     for (const unpair of this.paired.values()) unpair()
     this.paired.clear()
     for (const ch of this.channels.values()) ch.close()

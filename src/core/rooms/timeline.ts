@@ -44,6 +44,14 @@ export interface TimelineStats {
   invalidEntries: number
 }
 
+/** How the timeline reads blocks that are on disk (null where a block is not held). */
+export interface BlockReader {
+  range(core: any, start: number, end: number): Promise<Array<Buffer | null>>
+  at(core: any, seqs: number[]): Promise<Array<Buffer | null>>
+}
+
+const LOCAL_READS: BlockReader = { range: readLocalBlocks, at: readLocalBlocksAt }
+
 export class Timeline extends EventEmitter {
   readonly writers = new Map<string, Writer>()
   /** Loaded entries, ascending by order. */
@@ -57,6 +65,7 @@ export class Timeline extends EventEmitter {
     readonly room: string,
     private readonly clock: HybridClock,
     private readonly stats: TimelineStats,
+    private readonly reads: BlockReader = LOCAL_READS,
   ) {
     super()
   }
@@ -123,10 +132,14 @@ export class Timeline extends EventEmitter {
     }
   }
 
-  /** A block downloaded: if it fills a hole, the next update() reads it. */
+  /**
+   * A block downloaded. It is recorded whether or not it is a hole yet: a read of its
+   * range may still be in flight and only mark it missing once it returns, after this
+   * event. update() runs after that read (reads are exclusive) and keeps the holes.
+   */
   downloaded(key: string, seq: number): void {
     const w = this.writers.get(key)
-    if (w?.holes.has(seq)) w.arrived.push(seq)
+    if (w && seq < w.high + FORWARD_CHUNK_BLOCKS) w.arrived.push(seq)
   }
 
   /**
@@ -137,16 +150,8 @@ export class Timeline extends EventEmitter {
   update(key: string): Promise<void> {
     return this.exclusive(async () => {
       const w = this.writers.get(key)
-      if (!w) return
-      if (w.arrived.length) {
-        // A block can be reported more than once; each hole is filled exactly once.
-        const seqs = [...new Set(w.arrived.splice(0))].filter((seq) => w.holes.has(seq))
-        const blocks = await readLocalBlocksAt(w.core, seqs)
-        seqs.forEach(
-          (seq, b) => blocks[b] && w.holes.has(seq) && this.placeBlock(w, seq, blocks[b]),
-        )
-      }
-      while (w.high < w.core.length) {
+      if (w) await this.readArrived(w)
+      while (w && w.high < w.core.length) {
         const start = w.high
         const end = Math.min(w.core.length, start + FORWARD_CHUNK_BLOCKS)
         const blocks = await this.readRange(w, start, end)
@@ -154,6 +159,43 @@ export class Timeline extends EventEmitter {
         blocks.forEach((block, b) => this.placeBlock(w, start + b, block))
       }
     })
+  }
+
+  private async readArrived(w: Writer): Promise<void> {
+    if (!w.arrived.length) return
+    // A block can be reported more than once; each hole is filled exactly once.
+    const seqs = [...new Set(w.arrived.splice(0))].filter((seq) => w.holes.has(seq))
+    if (!seqs.length) return
+    const blocks = await this.reads.at(w.core, seqs)
+    seqs.forEach((seq, b) => blocks[b] && w.holes.has(seq) && this.placeBlock(w, seq, blocks[b]))
+  }
+
+  /**
+   * Finds holes that the core holds but the timeline has not read (a download event that
+   * never reached us) and reads them. The room calls it while anything is missing, so a
+   * gap is either filled or reported, never silently kept.
+   */
+  reconcile(): Promise<number> {
+    return this.exclusive(async () => {
+      let found = 0
+      for (const w of this.writers.values()) {
+        for (const seq of w.holes) {
+          if (await w.core.has(seq).catch(() => false)) {
+            w.arrived.push(seq)
+            found++
+          }
+        }
+        await this.readArrived(w)
+      }
+      return found
+    })
+  }
+
+  /** Blocks known to exist in the loaded range that the timeline has not read yet. */
+  missing(): { blocks: number } {
+    let blocks = 0
+    for (const w of this.writers.values()) blocks += w.holes.size + (w.core.length - w.high)
+    return { blocks }
   }
 
   private placeBlock(w: Writer, seq: number, block: Buffer | null): void {
@@ -194,6 +236,12 @@ export class Timeline extends EventEmitter {
         if (head && (!best || head.order > best.pending[best.pending.length - 1].order)) best = w
       }
       if (!best) {
+        // A writer whose last chunk was all holes still has older blocks: keep reading
+        // down before calling everything loaded, or those blocks are never read.
+        if ([...this.writers.values()].some((w) => w.low > 0)) {
+          taken--
+          continue
+        }
         this.floor = ALL_LOADED
         return
       }
@@ -214,7 +262,7 @@ export class Timeline extends EventEmitter {
   }
 
   private readRange(w: Writer, start: number, end: number): Promise<Array<Buffer | null>> {
-    return readLocalBlocks(w.core, start, end)
+    return this.reads.range(w.core, start, end)
   }
 
   /** Turns a block into timeline items; edits, deletes and profiles update what they target. */
@@ -329,17 +377,6 @@ export class Timeline extends EventEmitter {
   rename(w: Writer): void {
     for (const item of this.loaded)
       if (item.author === w.key) item.authorName = w.name || 'Anonymous'
-  }
-
-  /** Total blocks known and held, for sync progress. */
-  progress(): { have: number; total: number } {
-    let have = 0
-    let total = 0
-    for (const w of this.writers.values()) {
-      have += w.high - w.low - w.holes.size
-      total += w.core.length - w.low
-    }
-    return { have, total }
   }
 }
 

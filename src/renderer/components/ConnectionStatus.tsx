@@ -10,7 +10,7 @@ export function ConnectionStatus(): ReactElement {
   const active = useAppState((s) => s.active)
   const peers = useAppState((s) => s.rooms.find((r) => r.key === s.active)?.peers ?? 0)
   const sync = useAppState((s) => (s.active ? s.sync[s.active] : undefined))
-  const syncing = sync && sync.total > 0 && sync.have < sync.total
+  const syncing = sync && sync.state !== 'complete' && sync.missing > 0
   const state = shell !== 'open' ? 'engine' : online ? 'online' : 'offline'
   const label =
     state === 'engine' ? 'Engine unreachable' : state === 'online' ? 'Online on the DHT' : 'Offline'
@@ -30,12 +30,18 @@ export function ConnectionStatus(): ReactElement {
         <div
           className="sync"
           data-testid="sync-status"
-          title={`${sync.have} of ${sync.total} blocks`}
+          data-state={sync.state}
+          role="status"
+          title={`${sync.have} of ${sync.total} blocks here`}
         >
           <span className="muted">
-            Syncing history… {Math.floor((sync.have / sync.total) * 100)}%
+            {sync.state === 'gap'
+              ? `${plural(sync.missing, 'message')} missing: waiting for a member who has them`
+              : `Catching up: ${plural(sync.missing, 'message')} to go`}
           </span>
-          <progress max={sync.total} value={sync.have} />
+          {sync.state === 'gap' ? null : (
+            <progress max={sync.total} value={Math.max(0, sync.total - sync.missing)} />
+          )}
         </div>
       ) : null}
     </div>
