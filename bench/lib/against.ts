@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -8,8 +9,9 @@ import { promisify } from 'node:util'
 // with `git archive` (nothing in the repository changes), and this checkout's bench/ and
 // tests/helpers/ are copied over it, so both engines are measured by the same harness on
 // the same machine minutes apart. When <ref> pinned other dependency versions (its
-// package-lock.json differs), they are installed there with `npm ci`; otherwise this
-// checkout's node_modules is linked.
+// package-lock.json differs), they are installed once per lock file with `npm ci` into
+// .tmp/bench-against/modules-<hash of the lock> and linked; otherwise this checkout's
+// node_modules is linked.
 
 const run = promisify(execFile)
 
@@ -43,25 +45,14 @@ export async function prepareAgainst(root: string, ref: string): Promise<Against
       filter: (src) => !src.includes(`${path.sep}results`),
     })
   }
-  const sameLock =
-    (await fs.readFile(path.join(root, 'package-lock.json'), 'utf8')) ===
-    (await fs.readFile(path.join(dir, 'package-lock.json'), 'utf8'))
-  const modules = path.join(dir, 'node_modules')
-  const linked = await fs.lstat(modules).then(
-    (s) => s.isSymbolicLink(),
-    () => null,
-  )
-  if (sameLock && linked !== true) {
-    await fs.rm(modules, { recursive: true, force: true })
-    await fs.symlink(path.join(root, 'node_modules'), modules)
-  } else if (!sameLock && linked !== false) {
-    await fs.rm(modules, { recursive: true, force: true })
-    await run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
-      cwd: dir,
-      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
-      maxBuffer: 1 << 26,
-    })
-  }
+  const lock = await fs.readFile(path.join(dir, 'package-lock.json'))
+  const sameLock = lock.equals(await fs.readFile(path.join(root, 'package-lock.json')))
+  const modules = sameLock
+    ? path.join(root, 'node_modules')
+    : await installOnce(path.dirname(dir), lock, await fs.readFile(path.join(dir, 'package.json')))
+  const link = path.join(dir, 'node_modules')
+  await fs.rm(link, { recursive: true, force: true })
+  await fs.symlink(modules, link)
   return { ref, commit, dir }
 }
 
@@ -70,4 +61,23 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   )
+}
+
+/** node_modules for a lock file, installed once and kept for later runs. */
+async function installOnce(base: string, lock: Buffer, pkg: Buffer): Promise<string> {
+  const hash = createHash('sha256').update(lock).update(pkg).digest('hex').slice(0, 12)
+  const home = path.join(base, `modules-${hash}`)
+  const modules = path.join(home, 'node_modules')
+  if (await exists(path.join(home, '.installed'))) return modules
+  await fs.rm(home, { recursive: true, force: true })
+  await fs.mkdir(home, { recursive: true })
+  await fs.writeFile(path.join(home, 'package-lock.json'), lock)
+  await fs.writeFile(path.join(home, 'package.json'), pkg)
+  await run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: home,
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    maxBuffer: 1 << 26,
+  })
+  await fs.writeFile(path.join(home, '.installed'), '')
+  return modules
 }
