@@ -34,6 +34,15 @@ type Mode = 'awaited' | 'concurrent'
 
 // ---- the late reader, inside a worker process ----
 
+/**
+ * CPU time the reader's process used (all threads), ms: on a loaded machine wall time
+ * mostly measures the wait for a core, CPU time what the catch-up itself costs.
+ */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return (used.user + used.system) / 1000
+}
+
 let reader: LinkupNode | null = null
 let plain: { store: any; swarm: any } | null = null
 
@@ -41,6 +50,7 @@ async function linkupCatchup(bootstrap: Bootstrap, room: string, total: number, 
   reader = await makeNode(bootstrap)
   const node = reader
   resetPeakRss()
+  const cpu0 = process.cpuUsage()
   const want = new Set(newest)
   let count = 0
   let connectedAt = 0
@@ -74,6 +84,7 @@ async function linkupCatchup(bootstrap: Bootstrap, room: string, total: number, 
     allMs: allAt - connectedAt,
     newestMs: newestAt - connectedAt,
     peakMiB: peakRssMiB(),
+    cpuMs: cpuMs(cpu0),
   }
 }
 
@@ -82,6 +93,7 @@ async function plainCatchup(bootstrap: Bootstrap, key: string) {
   const swarm = bareSwarm(bootstrap)
   plain = { store, swarm }
   resetPeakRss()
+  const cpu0 = process.cpuUsage()
   const core = store.get({ key: Buffer.from(key, 'hex') })
   await core.ready()
   const connected = new Promise<number>((resolve) =>
@@ -110,6 +122,7 @@ async function plainCatchup(bootstrap: Bootstrap, key: string) {
     downloadMs: downloadedMs,
     allMs: performance.now() - start,
     peakMiB: peakRssMiB(),
+    cpuMs: cpuMs(cpu0),
   }
 }
 
@@ -255,7 +268,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       const all = r.readers.map((x) => x.allMs)
       const connect = r.readers.map((x) => ms(x.connectMs)).join(', ')
       const where = ctx.quick ? "the writers' process (quick run)" : 'its own process'
-      const note = `${WRITERS} writers, ${how} (writing took ${(r.writeMs / 1000).toFixed(1)} s, ${r.blocks} blocks); reader in ${where}, timed from its first raw connection like the baseline; first connection ${connect} ms after joinRoom`
+      const cpu = ms(median(r.readers.map((x) => x.cpuMs)))
+      const note = `${WRITERS} writers, ${how} (writing took ${(r.writeMs / 1000).toFixed(1)} s, ${r.blocks} blocks); reader in ${where}, timed from its first raw connection like the baseline; first connection ${connect} ms after joinRoom; reader CPU ${cpu} ms (median, all threads, joinRoom to the end)`
       rows.push(
         result({
           name: `catch-up ${total} msgs (${how})`,
@@ -266,7 +280,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
           target: le(1000),
           note:
             mode === 'awaited'
-              ? `${note}; baseline (median of ${runs}): download ${ms(median(base.map((b) => b.downloadMs)))} ms of ${ms(baseAll)} ms`
+              ? `${note}; baseline (median of ${runs}): download ${ms(median(base.map((b) => b.downloadMs)))} ms of ${ms(baseAll)} ms, reader CPU ${ms(median(base.map((b) => b.cpuMs)))} ms`
               : note,
         }),
         result({

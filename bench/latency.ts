@@ -49,6 +49,9 @@ async function linkupSequential(bootstrap: Bootstrap, n: number): Promise<number
   }
 }
 
+/** CPU µs per message of the paced run (both engines, all threads): robust to load. */
+const pacedCpu: number[] = []
+
 async function linkupPaced(bootstrap: Bootstrap, n: number): Promise<number[]> {
   const { a, b, room } = await connectedPair(bootstrap)
   try {
@@ -63,6 +66,7 @@ async function linkupPaced(bootstrap: Bootstrap, n: number): Promise<number[]> {
       if (samples.length === n) all()
     })
     const sends: Promise<unknown>[] = []
+    const cpu0 = process.cpuUsage()
     for (let i = 0; i < n; i++) {
       const text = text200(i)
       sentAt.set(text, performance.now())
@@ -72,6 +76,8 @@ async function linkupPaced(bootstrap: Bootstrap, n: number): Promise<number[]> {
     await Promise.all(sends)
     await Promise.race([done, sleep(ARRIVAL_TIMEOUT_MS)])
     if (samples.length < n) throw new Error(`only ${samples.length}/${n} paced messages arrived`)
+    const cpu = process.cpuUsage(cpu0)
+    pacedCpu.push((cpu.user + cpu.system) / n)
     return samples
   } finally {
     await Promise.all([a.close(), b.close()])
@@ -127,7 +133,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       })
     const max = (all: Summary[]) => Math.max(...all.map((s) => s.max)).toFixed(1)
     const seqNote = `${n} messages sent one at a time, ${runs} runs; max ${max(seq)} ms`
-    const pacedNote = `${n} messages, one every ${PACE_MS} ms without waiting, ${runs} runs; max ${max(paced)} ms`
+    const pacedNote = `${n} messages, one every ${PACE_MS} ms without waiting, ${runs} runs; max ${max(paced)} ms; process CPU per message ${pacedCpu.map((c) => c.toFixed(0)).join(', ')} µs`
     return [
       row(
         'latency p50 (send→wait)',
