@@ -14,6 +14,8 @@ import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
 
 const NEWEST_FIRST_BLOCKS = 64
+/** The backlog download starts once a writer's newest blocks are here, or after this. */
+const BACKLOG_AFTER_MS = 1000
 
 export interface RoomContext {
   store: any
@@ -54,6 +56,7 @@ export class Room extends EventEmitter {
   private readonly dirty = new Set<string>()
   readonly sync: SyncTracker
   private readonly tailRequested = new WeakMap<any, number>()
+  private readonly backlog = new WeakSet<any>()
   private readonly cores: any[] = []
   private closed = false
 
@@ -96,6 +99,7 @@ export class Room extends EventEmitter {
       core,
       () => ({ name: this.ctx.profile().name, profileSeq: this.profileSeq }),
       (seq) => (this.profileSeq = seq),
+      (seq, block) => this.timeline.ownBlock(seq, block),
     )
     this.profileSeq = await this.findProfileSeq(core)
     this.delivery = new Delivery(
@@ -193,7 +197,7 @@ export class Room extends EventEmitter {
       this.sync.poke()
     })
     this.fetchNewestFirst(core)
-    core.download({ start: 0, end: -1 })
+    setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
     await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (!this.state.writers.includes(key)) {
@@ -205,15 +209,31 @@ export class Room extends EventEmitter {
 
   /**
    * Asks for the newest blocks of a writer before its backlog, so someone who was away
-   * sees the latest messages first; the backlog follows from the full-range download.
+   * sees the latest messages first. The backlog (the full, live range) is asked for only
+   * once they are here: started together, its requests would share every peer's request
+   * slots with the newest blocks. A writer that grows while we hold all it had before
+   * needs no range of its own: the live range already asks for the new blocks.
    */
   private fetchNewestFirst(core: any): void {
     const length = core.length
     const known = this.tailRequested.get(core) ?? 0
     if (length <= known) return
     this.tailRequested.set(core, length)
+    if (known > 0 && this.backlog.has(core) && core.contiguousLength >= known) return
     const start = Math.max(known, length - NEWEST_FIRST_BLOCKS, 0)
-    if (start < length) core.download({ start, end: length })
+    if (start >= length) return
+    const tail = core.download({ start, end: length })
+    if (!this.backlog.has(core)) {
+      const next = () => this.fetchBacklog(core)
+      tail.done().then(next, next)
+    }
+  }
+
+  /** The whole writer, live: everything not held yet, and every block it appends. */
+  private fetchBacklog(core: any): void {
+    if (this.closed || this.backlog.has(core) || core.closing || core.closed) return
+    this.backlog.add(core)
+    core.download({ start: 0, end: -1 })
   }
 
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */
