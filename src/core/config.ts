@@ -19,6 +19,18 @@ const RoomSchema = z.object({
     .array(z.string().regex(/^[0-9a-f]{64}$/))
     .max(MAX_WRITERS_PER_ROOM)
     .default([]),
+  /** The avatar as this room shows it: a copy in the room's own drive. */
+  avatar: FileRefSchema.nullable().default(null),
+  /**
+   * False for rooms joined before each room had its own drive: their files still sit in the
+   * home drive and are moved into the room's drive once, on the next start.
+   */
+  filesMoved: z.boolean().default(false),
+  /** Other members' drives opened in this room, reopened at start to serve what is held. */
+  drives: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(MAX_WRITERS_PER_ROOM)
+    .default([]),
 })
 
 const ConfigSchema = z.object({

@@ -46,6 +46,10 @@ export class Identity {
   }
 
   /** Writer key pair for one room. */
+  driveNamespace(roomKey: Buffer): string {
+    return driveNamespaceOf(this.seed, roomKey)
+  }
+
   writerKeyPair(roomKey: Buffer): KeyPair {
     const derived = Buffer.alloc(32)
     sodium.crypto_generichash(
@@ -55,6 +59,13 @@ export class Identity {
     )
     return seedKeyPair(derived)
   }
+}
+
+/** Corestore namespace of the member's own drive in a room: per room, unlinkable across rooms. */
+export function driveNamespaceOf(seed: Buffer, roomKey: Buffer): string {
+  const derived = Buffer.alloc(32)
+  sodium.crypto_generichash(derived, Buffer.concat([Buffer.from('linkup/drive'), roomKey]), seed)
+  return `linkup-room-drive/${derived.toString('hex')}`
 }
 
 function seedKeyPair(seed: Buffer): KeyPair {

@@ -18,16 +18,25 @@ import type {
   SyncProgress,
   TimelineEntry,
 } from '../shared/types'
-import { MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES, HISTORY_PAGE } from '../shared/limits'
+import {
+  MAX_ROOM_NAME_CHARS,
+  MAX_ROOMS,
+  MAX_WRITERS_PER_ROOM,
+  MAX_TEXT_BYTES,
+  HISTORY_PAGE,
+} from '../shared/limits'
 import { DEFAULT_MAX_FILE_BYTES, FILE_STALL_MS } from '../shared/limits'
 import { HybridClock } from './rooms/clock'
 import { runCommand } from './commands'
 import { ConfigStore, type RoomConfig } from './config'
 import { EngineEmitter } from './events'
 import { Files, type DownloadResult } from './files/files'
+import type { Drives } from './files/drive'
 import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './rooms/room'
+import { Hello } from './net/hello'
+import { CoreScopes } from './net/scope'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
@@ -63,6 +72,8 @@ export class LinkupNode extends EngineEmitter {
   private readonly lock: StorageLock
   private readonly rooms_ = new Map<string, Room>()
   private readonly authorisedConns = new WeakSet<any>()
+  private readonly hellos = new Map<any, Hello>()
+  private readonly scopes = new CoreScopes()
   private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -114,7 +125,17 @@ export class LinkupNode extends EngineEmitter {
 
   private onConnection(conn: any): void {
     conn.on('error', () => {})
-    for (const room of this.rooms_.values()) room.attach(conn)
+    const hello = new Hello(conn, () => [...this.rooms_.values()].map((r) => r.keyBuf), {
+      ontags: () => {
+        for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))
+      },
+      onbad: () => {
+        this.stats.droppedFrames++
+        conn.destroy(new Error('Malformed hello'))
+      },
+    })
+    this.hellos.set(conn, hello)
+    for (const room of this.rooms_.values()) room.attach(conn, false)
     // A socket on which no room channel opens is dead weight: when two peers dial each
     // other at once one side can keep a socket the other dropped, and between two
     // processes on loopback a client can finish its handshake on a socket the server
@@ -127,6 +148,7 @@ export class LinkupNode extends EngineEmitter {
     }, STALE_CONNECTION_MS)
     conn.once('close', () => {
       clearTimeout(timer)
+      this.hellos.delete(conn)
       for (const room of this.rooms_.values()) room.detach(conn)
     })
   }
@@ -137,17 +159,14 @@ export class LinkupNode extends EngineEmitter {
       {
         store: this.store,
         swarm: this.swarm,
+        scopes: this.scopes,
         clock: this.clock,
         stats: this.stats,
         profile: () => ({
           name: this.config.data.profile.name,
           avatar: this.config.data.profile.avatar,
         }),
-        authorised: (conn) => {
-          if (this.authorisedConns.has(conn)) return
-          this.authorisedConns.add(conn)
-          this.store.replicate(conn)
-        },
+        authorised: (conn) => this.authorisedConns.add(conn),
       },
       state,
       this.identity.writerKeyPair(Buffer.from(keyBuf)),
@@ -155,6 +174,28 @@ export class LinkupNode extends EngineEmitter {
     )
     this.rooms_.set(state.key, room)
     this.files.attach(room) // first, so file entries carry their fileState when emitted
+    const drives = await this.files.openRoom(room, {
+      namespace: this.identity.driveNamespace(keyBuf),
+      replicate: (core) => room.replicate(core),
+      foreign: (key) => {
+        const owner = this.scopes.belongsTo(key)
+        return owner !== undefined && owner !== room.key
+      },
+      remember: (key) => {
+        const known = (state.drives ??= [])
+        if (known.includes(key) || known.length >= MAX_WRITERS_PER_ROOM) return
+        known.push(key)
+        this.config.save().catch(() => {})
+      },
+    })
+    drives.reopen(state.drives ?? [])
+    const avatar = await this.files
+      .roomAvatar(room, this.config.data.profile.avatar, state.avatar ?? null)
+      .catch(() => state.avatar ?? null)
+    if (avatar !== state.avatar) {
+      state.avatar = avatar
+      await this.config.save()
+    }
     room.on('entry:added', (item) => {
       this.emit('entry:added', item)
       if (!item.own) this.roomChanged(room)
@@ -165,6 +206,23 @@ export class LinkupNode extends EngineEmitter {
     room.on('room:updated', () => this.emit('room:updated', room.info()))
     room.on('sync', (p) => this.emit('sync:progress', p))
     await room.open()
+    if (!state.filesMoved) {
+      const moved = await this.files.moveLegacy(room, drives)
+      if (moved > 0)
+        await room.append({
+          t: 'moved',
+          h: this.clock.tick(),
+          from: this.files.home.key,
+          to: drives.key,
+        })
+      state.filesMoved = true
+      await this.config.save()
+    }
+    // Tell every peer of our new tag set (same size as before) and open where it matches.
+    for (const [conn, hello] of this.hellos) {
+      hello.resend()
+      room.attach(conn, hello.proved(room.keyBuf))
+    }
     return room
   }
 
@@ -224,6 +282,8 @@ export class LinkupNode extends EngineEmitter {
     if ('error' in parsed) throw new Error(parsed.error)
     const existing = this.rooms_.get(parsed.key)
     if (existing) return existing.info()
+    if (this.rooms_.size >= MAX_ROOMS)
+      throw new Error(`You are in ${MAX_ROOMS} rooms, the most LinkUp holds: leave one first.`)
     const alias = (name ?? '')
       .normalize('NFC')
       .replace(/[\u0000-\u001f\u007f]/gu, '')
@@ -231,7 +291,16 @@ export class LinkupNode extends EngineEmitter {
     if ([...alias].length > MAX_ROOM_NAME_CHARS)
       throw new Error(`A room name has at most ${MAX_ROOM_NAME_CHARS} characters.`)
     const name_ = alias || `Room ${parsed.key.slice(0, 6)}`
-    const state: RoomConfig = { key: parsed.key, name: name_, cleared: '', read: '', writers: [] }
+    const state: RoomConfig = {
+      key: parsed.key,
+      name: name_,
+      cleared: '',
+      read: '',
+      writers: [],
+      avatar: null,
+      filesMoved: true, // a new room has no files in the old shared drive
+      drives: [],
+    }
     this.config.data.rooms.push(state)
     await this.config.save()
     const room = await this.openRoom(state)
@@ -246,6 +315,8 @@ export class LinkupNode extends EngineEmitter {
     this.config.data.rooms = this.config.data.rooms.filter((r) => r.key !== key)
     await this.config.save()
     await room.close()
+    await this.files.closeRoom(room)
+    for (const hello of this.hellos.values()) hello.resend()
     this.emit('room:left', { key })
   }
 
@@ -275,7 +346,7 @@ export class LinkupNode extends EngineEmitter {
     const item = r.ownEntry(id)
     const { seq, i } = parseEntryId(id)!
     await r.append({ t: 'delete', h: this.clock.tick(), target: { seq, i } })
-    if (item.file) await this.files.removeOwn(item.file)
+    if (item.file) await this.files.removeOwn(r, item.file)
     return item
   }
 
@@ -292,7 +363,7 @@ export class LinkupNode extends EngineEmitter {
     return [...r.timeline.writers.values()].map((w) => ({
       key: w.key,
       name: w.own ? this.profile.name : w.name || 'Anonymous',
-      avatar: w.own ? this.profile.avatar : w.avatar,
+      avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
       online: w.own || online.has(w.key),
       own: w.own,
     }))
@@ -369,6 +440,8 @@ export class LinkupNode extends EngineEmitter {
   async setAvatar(filePath: string | null): Promise<Profile> {
     const p = this.config.data.profile
     p.avatar = await this.files.storeAvatar(filePath, p.avatar)
+    for (const room of this.rooms_.values())
+      room.state.avatar = await this.files.roomAvatar(room, p.avatar, room.state.avatar ?? null)
     await this.config.save()
     await Promise.all([...this.rooms_.values()].map((room) => room.announceProfile()))
     this.emit('profile:updated', this.profile)
@@ -398,10 +471,15 @@ export class LinkupNode extends EngineEmitter {
   /** A member's (or our own) avatar bytes once verified here, else null. */
   readAvatar(room: string, member: string): Promise<Readable | null> {
     const m = this.members(room).find((x) => x.key === member)
-    return this.files.readAvatar(m?.avatar ?? null, !!m?.own)
+    return this.files.readAvatar(this.room(room), m?.avatar ?? null, !!m?.own)
   }
 
   // ---- end of files ----
+
+  /** The drives of a room: the own one and those opened from its entries (tests, benchmarks). */
+  drives(room: string): Drives {
+    return this.files.drivesOf(this.room(room))
+  }
 
   /** Own writer key in a room: the member key peers see. */
   memberKey(room: string): string {

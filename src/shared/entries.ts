@@ -52,6 +52,9 @@ export const EntrySchema = z.discriminatedUnion('t', [
   }),
   z.object({ t: z.literal('edit'), h: hlc, target, text }),
   z.object({ t: z.literal('delete'), h: hlc, target }),
+  // The writer's files that named drive `from` are now in drive `to` (pre-0.2 files moved
+  // out of the one shared drive into the room's own). Applies to that writer's entries only.
+  z.object({ t: z.literal('moved'), h: hlc, from: hex(32), to: hex(32) }),
 ])
 
 export type Entry = z.infer<typeof EntrySchema>

@@ -42,9 +42,12 @@ test('avatars and voice notes arrive by themselves, verified', async () => {
   await connected(alice, bob, room.key)
   const aliceKey = alice.memberKey(room.key)
   await until('Alice’s avatar to arrive at Bob', () => avatars.find((a) => a.member === aliceKey))
-  assert.deepEqual(avatars[0].avatar, profile.avatar)
+  // Each room shows a copy of the avatar that lives in that room's own drive.
+  const inRoom = { ...profile.avatar!, drive: alice.drives(room.key).key }
+  assert.notEqual(inRoom.drive, profile.avatar!.drive)
+  assert.deepEqual(avatars[0].avatar, inRoom)
   const member = bob.members(room.key).find((m) => m.key === aliceKey)!
-  assert.deepEqual(member.avatar, profile.avatar)
+  assert.deepEqual(member.avatar, inRoom)
   assert.deepEqual(await streamBytes((await bob.readAvatar(room.key, aliceKey))!), avatarBytes)
 
   // A voice note: no download call, it is simply there.
@@ -68,7 +71,7 @@ test('avatars and voice notes arrive by themselves, verified', async () => {
   // Removing the avatar frees its bytes and tells the room.
   await alice.setAvatar(null)
   assert.equal(alice.profile.avatar, null)
-  assert.equal(await alice.files.drives.own.entry(profile.avatar!.path), null)
+  assert.equal(await alice.files.home.own.entry(profile.avatar!.path), null)
   await until('Bob to see the avatar removed', () =>
     bob.members(room.key).find((m) => m.key === aliceKey && m.avatar === null),
   )

@@ -28,17 +28,17 @@ async function pair(name: string) {
 }
 
 /** Counts blocks a node's own drive serves, on its file index and on its blob core. */
-function uploads(node: any): () => number {
+function uploads(node: any, room: string): () => number {
   let n = 0
-  node.files.drives.own.core.on('upload', () => n++)
-  node.files.drives.own.blobs.core.on('upload', () => n++)
+  node.drives(room).own.core.on('upload', () => n++)
+  node.drives(room).own.blobs.core.on('upload', () => n++)
   return () => n
 }
 
 test('an entry claiming 10 GiB is refused before any byte is fetched', async () => {
   const { alice, mallory, room } = await pair('Huge')
   const real = await mallory.sendFile(room, await randomFile(path.join(await tempDir(), 'f'), MiB))
-  const served = uploads(mallory)
+  const served = uploads(mallory, room)
   const id = await appendRaw(mallory, room, [
     { t: 'file', h: Date.now() * 1024, file: { ...real.file!, size: 10 * 1024 ** 3 } },
   ])
@@ -76,12 +76,12 @@ test('the maximum file size is configurable, for sending and for downloading', a
   await connected(alice, node, room.key)
   const dir = await tempDir()
   const big = await randomFile(path.join(dir, 'big'), 2 * MiB)
-  const before = node.files.drives.own.blobs.core.length
+  const before = node.drives(room.key).own.blobs.core.length
   await assert.rejects(
     node.sendFile(room.key, big),
     /A file can be at most 1 MiB; this one is 2 MiB\./u,
   )
-  assert.equal(node.files.drives.own.blobs.core.length, before, 'nothing was written')
+  assert.equal(node.drives(room.key).own.blobs.core.length, before, 'nothing was written')
   const sent = await alice.sendFile(room.key, big)
   await entryOn(node, room.key, sent.id)
   await assert.rejects(node.download(room.key, sent.id), /downloads can be at most 1 MiB/u)
@@ -164,7 +164,7 @@ test('deleting an own file marks the entry deleted and frees its bytes', async (
   const { alice, mallory: bob, room } = await pair('Delete')
   const sent = await alice.sendFile(room, await randomFile(path.join(await tempDir(), 'f'), MiB))
   await entryOn(bob, room, sent.id)
-  const drive = alice.files.drives.own
+  const drive = alice.drives(room).own
   const blob = (await drive.entry(sent.file!.path)).value.blob
   assert.equal(await drive.blobs.core.has(blob.blockOffset), true)
 
@@ -211,7 +211,7 @@ test('a drive serving more bytes than the entry says is cut off and marked broke
     await randomFile(path.join(await tempDir(), 'f'), 8 * MiB),
   )
   // Mallory's drive says 1000 bytes live at /files/small, over 8 blocks of 1 MiB.
-  const drive = mallory.files.drives.own
+  const drive = mallory.drives(room).own
   const blob = (await drive.entry(real.file!.path)).value.blob
   await drive.putEntry('/files/small', { blob: { ...blob, byteLength: 1000 } })
   const id = await appendRaw(mallory, room, [
@@ -224,7 +224,7 @@ test('a drive serving more bytes than the entry says is cut off and marked broke
   await entryOn(alice, room, id)
   const result = await alice.download(room, id).catch((err: Error) => err)
   assert.match(String(result), /broken: it holds more bytes than its entry says/u)
-  const held = await alice.files.drives.open(real.file!.drive)
+  const held = await alice.drives(room).open(real.file!.drive)
   const blobs = await held.getBlobs()
   let have = 0
   for (let i = blob.blockOffset; i < blob.blockOffset + blob.blockLength; i++)

@@ -29,7 +29,7 @@ test('a 100 MiB file arrives byte-identical, with progress', async () => {
   assert.equal(sent.fileState, 'ready')
   assert.equal(sent.file!.size, 100 * MiB)
   assert.equal(sent.file!.name, 'big.bin')
-  assert.equal(sent.file!.drive, alice.files.driveKey)
+  assert.equal(sent.file!.drive, alice.drives(room.key).key)
 
   const onBob = await entryOn(bob, room.key, sent.id)
   assert.equal(onBob.fileState, 'remote', 'files download only on demand')

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { FileRef, TimelineEntry } from '../../shared/types'
-import { NotADriveError, type BlobId, type Drives } from './drive'
+import { ForeignDriveError, NotADriveError, type BlobId, type Drives } from './drive'
 import type { FileHasher } from './hash'
 import { KnownFiles, type Known } from './known'
 import { formatBytes } from './store'
@@ -27,7 +27,7 @@ export class Downloads {
 
   constructor(
     private readonly ctx: FilesContext,
-    private readonly drives: Drives,
+    private readonly drivesOf: (room: Room) => Drives,
   ) {
     this.known = new KnownFiles(ctx.storage ? path.join(ctx.storage, 'files.json') : null)
   }
@@ -57,8 +57,13 @@ export class Downloads {
   }
 
   /** Reads a blob's blocks from local storage only, one block ahead of the consumer. */
-  async *blocks(ref: FileRef, blob: BlobId, hasher?: FileHasher): AsyncGenerator<Buffer> {
-    const drive = await this.drives.open(ref.drive)
+  async *blocks(
+    room: Room,
+    ref: FileRef,
+    blob: BlobId,
+    hasher?: FileHasher,
+  ): AsyncGenerator<Buffer> {
+    const drive = await this.drivesOf(room).open(ref.drive)
     const blobs = await drive.getBlobs()
     const end = blob.blockOffset + blob.blockLength
     const read = (i: number): Promise<Buffer | null> => {
@@ -94,7 +99,7 @@ export class Downloads {
    * the download (`sunk` says whether it was).
    */
   async fetch(
-    room: Room | null,
+    room: Room,
     item: TimelineEntry | null,
     ref = item!.file!,
     sink?: Sink,
@@ -103,29 +108,33 @@ export class Downloads {
     if (this.closed) throw new TransferError('LinkUp is closing.')
     const key = refKey(ref)
     const known = this.known.get(key)
-    if (known && room && item) this.setState(room, item, known.state)
+    if (known && item) this.setState(room, item, known.state)
     if (known?.state === 'broken') throw brokenError(known.reason)
     if (known?.state === 'ready') return { blob: known.blob, fetched: 0, sunk: false }
     let run = this.running.get(key)
     const sunk = !run && !!sink
     if (!run) {
-      run = this.start(key, ref, sink)
+      run = this.start(room, key, ref, sink)
       this.running.set(key, run)
     }
-    if (room && item && !run.waiters.some((w) => w.item === item)) {
+    if (item && !run.waiters.some((w) => w.item === item)) {
       run.waiters.push({ room, item })
       this.setState(room, item, 'downloading')
     }
     return { ...(await run.outcome), sunk }
   }
 
-  private start(key: string, ref: FileRef, sink?: Sink): Running {
+  private start(room: Room, key: string, ref: FileRef, sink?: Sink): Running {
     const run: Running = { transfer: null, waiters: [], outcome: null as any }
     run.outcome = (async () => {
-      const drive = await this.drives.open(ref.drive).catch((err) => {
-        if (err instanceof NotADriveError) return null
-        throw err
-      })
+      const drive = await this.drivesOf(room)
+        .open(ref.drive)
+        .catch((err) => {
+          // A drive of another of our rooms: refused here, but not broken where it belongs.
+          if (err instanceof ForeignDriveError) throw new TransferError(err.message)
+          if (err instanceof NotADriveError) return null
+          throw err
+        })
       if (!drive)
         return this.settle(key, run, {
           ok: false,

@@ -2,16 +2,32 @@ import { once } from 'node:events'
 import b4a from 'b4a'
 import Hyperdrive from 'hyperdrive'
 
-// The member's own Hyperdrive, and the drives of other members opened by key. File bytes
-// live in a drive's blob core; a room entry carries only drive key, path and hash. All
-// of these cores sit in the node's corestore, so they replicate over the same
-// connections as the room history, and any member holding blocks of a drive serves them.
+// The drives of one room: the member's own drive for that room, and the drives of other
+// members opened by key from that room's entries. File bytes live in a drive's blob core;
+// a room entry carries only drive key, path and hash. Every core of these drives is handed
+// to the room (DriveScope.replicate), which replicates it only on that room's channels, so
+// a file shared in one room never travels on another's. A drive key that belongs to
+// another room of ours is refused like a key that is not a drive.
+// One more Drives has no scope: the member's private home drive (the one drive of older
+// versions), never replicated, which keeps the avatar's source bytes and old files.
 
 /** Block size for files we write: fewer, larger blocks mean fewer requests and proofs. */
 export const FILE_BLOCK_BYTES = 1024 * 1024
 /** Blocks a receiver keeps requested from one peer at once (hypercore's default is 16). */
 const BLOB_INFLIGHT: [number, number] = [16, 64]
-const DRIVE_NAMESPACE = 'linkup-drive'
+const HOME_NAMESPACE = 'linkup-drive'
+
+/** Where the drives of one room live and how their cores reach that room's peers. */
+export interface DriveScope {
+  /** Corestore namespace of the member's own drive for the room (derived from seed and room key). */
+  namespace: string
+  /** Replicates a core on the room's channels; false if it is a core of another room. */
+  replicate(core: any): boolean
+  /** Whether a key is a core of another of our rooms. */
+  foreign(key: string): boolean
+  /** A member's drive opened here: reopened on every start, so what we hold we serve. */
+  remember(key: string): void
+}
 
 /** Where a file's bytes sit in a drive's blob core (Hyperblobs id). */
 export interface BlobId {
@@ -28,23 +44,48 @@ export class NotADriveError extends Error {
   }
 }
 
+/** An entry named, as its drive, a core that belongs to another of our rooms. */
+export class ForeignDriveError extends NotADriveError {
+  constructor() {
+    super()
+    this.message = 'That file belongs to another room.'
+  }
+}
+
 export class Drives {
   /** The member's own drive. */
   own: any = null
   private readonly remote = new Map<string, Promise<any>>()
   private closed = false
 
-  constructor(private readonly store: any) {}
+  constructor(
+    private readonly store: any,
+    private readonly scope: DriveScope | null = null,
+  ) {}
 
   async ready(): Promise<void> {
     // A namespaced session: closing the drive closes this session, not the node's store.
-    this.own = new Hyperdrive(this.store.namespace(DRIVE_NAMESPACE))
+    this.own = new Hyperdrive(this.store.namespace(this.scope?.namespace ?? HOME_NAMESPACE))
     await this.own.ready()
-    await this.own.getBlobs()
+    const blobs = await this.own.getBlobs()
+    this.scope?.replicate(this.own.core)
+    this.scope?.replicate(blobs.core)
   }
 
   get key(): string {
     return b4a.toString(this.own.key, 'hex')
+  }
+
+  /**
+   * Reopens drives of other members that this room used before, so blocks of them held
+   * here are served to the room again (any member's copy serves any member). In the
+   * background: a drive that fails to open stays closed until an entry asks for it.
+   */
+  reopen(keys: string[]): void {
+    for (const key of keys)
+      this.open(key)
+        .then((drive) => drive.getBlobs())
+        .catch(() => {})
   }
 
   /** The drive with this key: our own, or a remote one opened once and kept open. */
@@ -61,6 +102,8 @@ export class Drives {
   }
 
   private async openRemote(key: string): Promise<any> {
+    if (!this.scope) throw new NotADriveError()
+    if (this.scope.foreign(key)) throw new ForeignDriveError()
     const keyBuf = b4a.from(key, 'hex')
     // An entry can name any key as "its drive". One this node can write to (a room writer
     // core of ours) must never be opened as a drive: Hyperdrive would treat it as its own.
@@ -70,9 +113,16 @@ export class Drives {
     await probe.close()
     if (ours) throw new NotADriveError()
     const drive = new Hyperdrive(this.store.session(), keyBuf)
-    drive.on('blobs', (blobs: any) => tuneBlobs(blobs.core))
+    let foreign = false
+    drive.on('blobs', (blobs: any) => {
+      tuneBlobs(blobs.core)
+      if (!this.scope!.replicate(blobs.core)) foreign = true
+    })
     try {
       await drive.ready()
+      if (!this.scope.replicate(drive.core)) foreign = true
+      if (foreign) throw new ForeignDriveError()
+      this.scope.remember(key)
     } catch (err: any) {
       await drive.close().catch(() => {})
       throw err?.code === 'DECODING_ERROR' ? new NotADriveError() : err
@@ -126,6 +176,24 @@ export class Drives {
     const drives = remote.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     await Promise.all([...drives, this.own].filter(Boolean).map((d) => d.close().catch(() => {})))
   }
+}
+
+/** Copies one blob between two of our own drives; null if the source path is gone. */
+export async function copyBlob(from: Drives, to: Drives, drivePath: string) {
+  const node = await from.own.entry(drivePath, { wait: false }).catch(() => null)
+  const blob = node?.value?.blob
+  if (!blob) return null
+  const source = await from.own.getBlobs()
+  return to.write(
+    drivePath,
+    (async function* () {
+      for (let i = blob.blockOffset; i < blob.blockOffset + blob.blockLength; i++) {
+        const block = await source.core.get(i, { wait: false })
+        if (!block) throw new Error('Part of the file is no longer stored here.')
+        yield block
+      }
+    })(),
+  )
 }
 
 /** A deeper request pipeline on blob cores: whole files stream instead of stop-and-wait. */

@@ -5,16 +5,19 @@ import crypto from 'hypercore-crypto'
 import { MAX_AVATAR_BYTES, MAX_VOICE_NOTE_BYTES } from '../../shared/limits'
 import type { EngineEvents, FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from '../rooms/clock'
-import { Drives } from './drive'
+import { copyBlob, Drives, type DriveScope } from './drive'
 import { Downloads, refKey } from './downloads'
 import { FileHasher } from './hash'
 import { numberedName, safeTarget } from './names'
+import { moveLegacyFiles } from './legacy'
 import * as store from './store'
 import type { Room } from '../rooms/room'
 
-// Files, voice notes and avatars for one node: sending into the own drive; downloading
-// (file-downloads.ts), saving and reading what other members shared; fetching voice
-// notes and avatars by themselves as they arrive.
+// Files, voice notes and avatars for one node: sending into the own drive of a room;
+// downloading (downloads.ts), saving and reading what other members shared; fetching
+// voice notes and avatars by themselves as they arrive. Every room has its own drives
+// (drive.ts); the private home drive keeps the avatar's source and pre-0.2 files, which
+// move into each room's drive once (legacy.ts).
 
 const AUTO_DOWNLOADS = 2
 
@@ -36,7 +39,9 @@ export interface DownloadResult {
 }
 
 export class Files {
-  readonly drives: Drives
+  /** The private home drive: never replicated. */
+  readonly home: Drives
+  private readonly rooms = new Map<string, Drives>()
   private readonly downloads: Downloads
   private readonly queue: Array<() => Promise<unknown>> = []
   private autoActive = 0
@@ -47,17 +52,47 @@ export class Files {
   private closed = false
 
   constructor(private readonly ctx: FilesContext) {
-    this.drives = new Drives(ctx.store)
-    this.downloads = new Downloads(ctx, this.drives)
+    this.home = new Drives(ctx.store)
+    this.downloads = new Downloads(ctx, (room) => this.drivesOf(room))
   }
 
   async ready(): Promise<void> {
     await this.downloads.load()
-    await this.drives.ready()
+    await this.home.ready()
   }
 
-  get driveKey(): string {
-    return this.drives.key
+  /** Opens the room's drives: its cores replicate only through `scope`, on that room's channels. */
+  async openRoom(room: Room, scope: DriveScope): Promise<Drives> {
+    const drives = new Drives(this.ctx.store, scope)
+    await drives.ready()
+    this.rooms.set(room.key, drives)
+    return drives
+  }
+
+  async closeRoom(room: Room): Promise<void> {
+    const drives = this.rooms.get(room.key)
+    this.rooms.delete(room.key)
+    await drives?.close()
+  }
+
+  drivesOf(room: Room): Drives {
+    const drives = this.rooms.get(room.key)
+    if (!drives) throw new Error('That room is not open.')
+    return drives
+  }
+
+  /** Moves this room's pre-0.2 files out of the home drive into the room's (legacy.ts). */
+  moveLegacy(room: Room, drives: Drives): Promise<number> {
+    const own = room.timeline.writers.get(room.ownKey)
+    if (!own) return Promise.resolve(0)
+    return moveLegacyFiles(own.core, this.home, drives, (ref, blob) =>
+      this.downloads.markReady(ref, blob),
+    )
+  }
+
+  /** The key of the member's own drive in a room. */
+  driveKey(room: Room): string {
+    return this.drivesOf(room).key
   }
 
   // ---- sending ----
@@ -68,7 +103,7 @@ export class Files {
     opts: { type?: string; name?: string } = {},
   ): Promise<TimelineEntry> {
     const name = store.entryFileName(opts.name, filePath)
-    const { ref, blob } = await store.storeFile(this.drives, filePath, {
+    const { ref, blob } = await store.storeFile(this.drivesOf(room), filePath, {
       dir: '/files/',
       maxBytes: this.ctx.maxFileBytes,
       what: 'A file',
@@ -89,7 +124,7 @@ export class Files {
     const t = store.mediaType(type, filePath)
     const mediaType = t.startsWith('audio/') ? t : 'audio/webm'
     const ext = path.extname(filePath) || `.${mediaType.split('/')[1].replace(/[^a-z0-9]/gu, '')}`
-    const { ref, blob } = await store.storeFile(this.drives, filePath, {
+    const { ref, blob } = await store.storeFile(this.drivesOf(room), filePath, {
       dir: '/files/',
       maxBytes: Math.min(MAX_VOICE_NOTE_BYTES, this.ctx.maxFileBytes),
       what: 'A voice note',
@@ -105,30 +140,56 @@ export class Files {
     try {
       item = await room.append(entry)
     } catch (err) {
-      await this.drives.remove(entry.file.path).catch(() => {})
+      await this.drivesOf(room)
+        .remove(entry.file.path)
+        .catch(() => {})
       throw err
     }
     if (!item) throw new Error('The file was sent but is hidden by ~clear.')
     return this.decorate(item)
   }
 
-  /** Stores a new avatar (or none) and frees the previous one's bytes. */
+  /** Stores a new avatar (or none) in the home drive and frees the previous one's bytes. */
   async storeAvatar(filePath: string | null, previous: FileRef | null): Promise<FileRef | null> {
     let ref: FileRef | null = null
     if (filePath !== null) {
-      const stored = await store.storeAvatar(this.drives, filePath)
+      const stored = await store.storeAvatar(this.home, filePath)
       this.downloads.markReady(stored.ref, stored.blob)
       ref = stored.ref
     }
-    if (previous) await this.removeOwn(previous).catch(() => {})
+    if (previous && previous.drive === this.home.key) {
+      this.downloads.forget(previous)
+      await this.home.remove(previous.path).catch(() => {})
+    }
     return ref
   }
 
-  /** Frees the bytes of one of our own files (after its entry was deleted). */
-  async removeOwn(ref: FileRef): Promise<void> {
-    if (ref.drive !== this.drives.key) return
+  /**
+   * The avatar as this room shows it: a copy of the home drive's bytes in the room's own
+   * drive (rooms share no drive), made once per avatar; the room's previous copy is freed.
+   */
+  async roomAvatar(room: Room, source: FileRef | null, current: FileRef | null) {
+    const drives = this.drivesOf(room)
+    if (current && source && current.hash === source.hash && current.drive === drives.key)
+      return current
+    let ref: FileRef | null = null
+    if (source) {
+      const blob = await copyBlob(this.home, drives, source.path)
+      if (blob) {
+        ref = { ...source, drive: drives.key }
+        this.downloads.markReady(ref, blob)
+      }
+    }
+    if (current) await this.removeOwn(room, current).catch(() => {})
+    return ref
+  }
+
+  /** Frees the bytes of one of our own files in a room (after its entry was deleted). */
+  async removeOwn(room: Room, ref: FileRef): Promise<void> {
+    const drives = this.drivesOf(room)
+    if (ref.drive !== drives.key) return
     this.downloads.forget(ref)
-    await this.drives.remove(ref.path)
+    await drives.remove(ref.path)
   }
 
   // ---- receiving ----
@@ -166,7 +227,7 @@ export class Files {
       const { blob, sunk } = await this.downloads.fetch(room, item, ref, write)
       if (!sunk) {
         const hasher = new FileHasher()
-        for await (const block of this.downloads.blocks(ref, blob, hasher))
+        for await (const block of this.downloads.blocks(room, ref, blob, hasher))
           await write(block, hasher.bytes - block.length)
         if (hasher.bytes !== ref.size || hasher.digest() !== ref.hash)
           throw new Error('The stored bytes no longer match the file; download it again.')
@@ -198,21 +259,22 @@ export class Files {
   async readFile(room: Room, id: string): Promise<Readable> {
     const item = fileEntry(room, id)
     const { blob } = await this.downloads.fetch(room, item)
-    return Readable.from(this.downloads.blocks(item.file!, blob), { objectMode: false })
+    return Readable.from(this.downloads.blocks(room, item.file!, blob), { objectMode: false })
   }
 
   /** A member's avatar bytes, verified and checked as an image; null while they are not here. */
-  async readAvatar(ref: FileRef | null, own: boolean): Promise<Readable | null> {
+  async readAvatar(room: Room, ref: FileRef | null, own: boolean): Promise<Readable | null> {
     if (!ref || ref.size > MAX_AVATAR_BYTES) return null
     if (own) {
-      const node = await this.drives.own.entry(ref.path, { wait: false }).catch(() => null)
-      return node?.value?.blob
-        ? Readable.from(this.downloads.blocks(ref, node.value.blob), { objectMode: false })
+      const drives = this.drivesOf(room)
+      const node = await drives.own.entry(ref.path, { wait: false }).catch(() => null)
+      return node?.value?.blob && ref.drive === drives.key
+        ? Readable.from(this.downloads.blocks(room, ref, node.value.blob), { objectMode: false })
         : null
     }
     const blob = this.downloads.blob(ref)
     return blob && this.avatars.get(refKey(ref)) === true
-      ? Readable.from(this.downloads.blocks(ref, blob), { objectMode: false })
+      ? Readable.from(this.downloads.blocks(room, ref, blob), { objectMode: false })
       : null
   }
 
@@ -252,10 +314,10 @@ export class Files {
     const key = refKey(ref)
     if (ref.size > MAX_AVATAR_BYTES || this.avatars.get(key) === false) return
     this.auto(`${key}:${room.key}:${member}`, async () => {
-      const { blob } = await this.downloads.fetch(null, null, ref)
+      const { blob } = await this.downloads.fetch(room, null, ref)
       if (!this.avatars.has(key)) {
         const bytes: Buffer[] = []
-        for await (const block of this.downloads.blocks(ref, blob)) bytes.push(block)
+        for await (const block of this.downloads.blocks(room, ref, blob)) bytes.push(block)
         this.avatars.set(key, store.avatarProblem(Buffer.concat(bytes)) === null)
       }
       if (this.avatars.get(key))
@@ -294,7 +356,9 @@ export class Files {
     this.closed = true
     this.queue.length = 0
     await this.downloads.close()
-    await this.drives.close()
+    await Promise.all([...this.rooms.values()].map((d) => d.close()))
+    this.rooms.clear()
+    await this.home.close()
   }
 }
 

@@ -1,23 +1,29 @@
 import b4a from 'b4a'
 import c from 'compact-encoding'
+import Hypercore from 'hypercore'
+import crypto from 'hypercore-crypto'
 import Protomux from 'protomux'
 import { z } from 'zod'
 import { MAX_CHANNEL_FRAME_BYTES, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import { cleanName } from '../../shared/names'
-import { roomProof, safeEqual } from './crypto'
+import type { KeyPair } from '../identity'
+import { roomChannelId, writerProofMessage } from './crypto'
 
-// One protomux channel per room per connection. Both sides open it with a proof that
-// they hold the room key (a MAC over this connection's Noise handshake hash); a side
-// whose proof is wrong has the whole connection destroyed before anything else is said.
-// After that the channel carries writer-key gossip, peer exchange and pings. Every
-// frame is size-checked and schema-validated; a bad one is dropped and counted.
+// One protomux channel per room per connection, opened only once both sides recognised
+// each other's room tag in the hello (hello.ts). Its id is a MAC of this connection's
+// handshake hash under the room key, so only key holders can name it. Opening it, each
+// side shows its writer key for the room and signs this connection's handshake with it:
+// a peer is a member only for the writer key whose secret it holds. A bad signature
+// destroys the connection. After that the channel carries writer-key gossip, peer
+// exchange and pings. Every frame is size-checked and schema-validated.
 
-export const PROTOCOL = 'linkup/room/1'
+export const PROTOCOL = 'linkup/room/2'
 const hexKey = z.string().regex(/^[0-9a-f]{64}$/)
 
 const HelloSchema = z.object({
-  proof: hexKey,
-  writer: hexKey,
+  /** The Ed25519 public key of the peer's writer core; the core's key is derived from it. */
+  signer: hexKey,
+  sig: z.string().regex(/^[0-9a-f]{128}$/),
   name: z.string().max(256).default(''),
 })
 const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
@@ -50,20 +56,22 @@ export class RoomChannel {
   private readonly pings = new Map<number, (ms: number) => void>()
   private pingSeq = 0
 
+  readonly id: Buffer
+
   constructor(
     conn: any,
-    private readonly roomKey: Buffer,
-    topic: Buffer,
-    ownWriter: string,
+    roomKey: Buffer,
+    writer: KeyPair,
     ownName: string,
     private readonly handlers: ChannelHandlers,
   ) {
     this.conn = conn
     this.remoteKey = b4a.toString(conn.remotePublicKey, 'hex')
+    this.id = roomChannelId(roomKey, conn.handshakeHash)
     const mux = Protomux.from(conn)
     this.channel = mux.createChannel({
       protocol: PROTOCOL,
-      id: topic,
+      id: this.id,
       handshake: c.raw,
       onopen: (handshake: Buffer) => this.onopen(handshake),
       onclose: () => {
@@ -94,9 +102,16 @@ export class RoomChannel {
       this.channel.addMessage(frame(PeersSchema, (m) => this.handlers.onpeers(this, m.peers))),
       this.channel.addMessage(frame(PingSchema, (m) => this.onping(m))),
     ]
-    const proof = roomProof(roomKey, conn.handshakeHash, conn.isInitiator)
+    const sig = crypto.sign(
+      writerProofMessage(this.id, conn.handshakeHash, conn.isInitiator),
+      writer.secretKey,
+    )
     this.channel.open(
-      encodeFrame({ proof: b4a.toString(proof, 'hex'), writer: ownWriter, name: ownName }),
+      encodeFrame({
+        signer: b4a.toString(writer.publicKey, 'hex'),
+        sig: b4a.toString(sig, 'hex'),
+        name: ownName,
+      }),
     )
   }
 
@@ -107,14 +122,20 @@ export class RoomChannel {
 
   private onopen(handshake: Buffer): void {
     const hello = decodeFrame(handshake, HelloSchema)
-    const expected = roomProof(this.roomKey, this.conn.handshakeHash, !this.conn.isInitiator)
-    if (!hello || !safeEqual(Buffer.from(hello.proof, 'hex'), expected)) {
-      // Whoever cannot prove the room key learns nothing more from us, on any room.
-      this.handlers.ondropped('failed room proof')
-      this.conn.destroy(new Error('Peer failed the room key proof'))
+    const signed =
+      hello &&
+      crypto.verify(
+        writerProofMessage(this.id, this.conn.handshakeHash, !this.conn.isInitiator),
+        Buffer.from(hello.sig, 'hex'),
+        Buffer.from(hello.signer, 'hex'),
+      )
+    if (!hello || !signed) {
+      // A peer that claims a writer key it cannot sign with is not a member of anything.
+      this.handlers.ondropped('failed writer proof')
+      this.conn.destroy(new Error('Peer failed the writer key proof'))
       return
     }
-    this.writer = hello.writer
+    this.writer = b4a.toString(Hypercore.key(Buffer.from(hello.signer, 'hex')), 'hex')
     const name = cleanName(hello.name)
     this.name = 'name' in name ? name.name : ''
     this.opened = true
@@ -157,14 +178,14 @@ export class RoomChannel {
   }
 
   /**
-   * Calls `onremoteopen` whenever the peer opens this room's channel on the connection.
-   * Protomux refuses an open for a room we have not joined, which closes the peer's side;
-   * so the side that joins later opens again, and this lets the other side answer it.
+   * Calls `onremoteopen` whenever the peer opens this room's channel on the connection
+   * before we did (it saw our tag first): we answer by opening ours.
    */
-  static pair(conn: any, topic: Buffer, onremoteopen: () => void): () => void {
+  static pair(conn: any, roomKey: Buffer, onremoteopen: () => void): () => void {
     const mux = Protomux.from(conn)
-    mux.pair({ protocol: PROTOCOL, id: topic }, onremoteopen)
-    return () => mux.unpair({ protocol: PROTOCOL, id: topic })
+    const id = roomChannelId(roomKey, conn.handshakeHash)
+    mux.pair({ protocol: PROTOCOL, id }, onremoteopen)
+    return () => mux.unpair({ protocol: PROTOCOL, id })
   }
 }
 

@@ -27,3 +27,38 @@ export function roomProof(roomKey: Buffer, handshakeHash: Buffer, initiator: boo
 export function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.byteLength === b.byteLength && sodium.sodium_memcmp(a, b)
 }
+
+/**
+ * A room's tag on one connection: what a side sends so that a peer holding the same room
+ * key recognises the room, while to anyone else it is 16 random-looking bytes that differ
+ * on every connection. Bound to the sender's role, so a tag reflected back proves nothing.
+ */
+export function roomTag(roomKey: Buffer, handshakeHash: Buffer, initiator: boolean): Buffer {
+  return keyedHash(
+    roomKey,
+    Buffer.from('linkup/room-tag/1'),
+    handshakeHash,
+    Buffer.from([initiator ? 1 : 0]),
+  ).subarray(0, ROOM_TAG_BYTES)
+}
+
+export const ROOM_TAG_BYTES = 16
+
+/** The protomux id of a room's channel on one connection: only key holders can compute it. */
+export function roomChannelId(roomKey: Buffer, handshakeHash: Buffer): Buffer {
+  return keyedHash(roomKey, Buffer.from('linkup/room-channel/1'), handshakeHash)
+}
+
+/** What a member signs with its writer key to prove, on this connection, that the key is its own. */
+export function writerProofMessage(
+  channelId: Buffer,
+  handshakeHash: Buffer,
+  initiator: boolean,
+): Buffer {
+  return Buffer.concat([
+    Buffer.from('linkup/writer-proof/1'),
+    channelId,
+    handshakeHash,
+    Buffer.from([initiator ? 1 : 0]),
+  ])
+}

@@ -1,9 +1,11 @@
+import b4a from 'b4a'
 import { EventEmitter } from 'node:events'
 import type { Entry } from '../../shared/entries'
 import { decodeBlock, entryId, parseEntryId } from '../../shared/entries'
 import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
-import type { PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
+import type { FileRef, PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
 import { RoomChannel } from '../net/channel'
+import { attachCore, type CoreScopes } from '../net/scope'
 import type { HybridClock } from './clock'
 import { roomTopic } from '../net/crypto'
 import type { KeyPair } from '../identity'
@@ -20,10 +22,11 @@ const BACKLOG_AFTER_MS = 1000
 export interface RoomContext {
   store: any
   swarm: any
+  scopes: CoreScopes
   clock: HybridClock
   stats: { invalidEntries: number; droppedFrames: number; droppedPeers: number }
   profile(): { name: string; avatar: any }
-  /** Called once a connection has proved a room key: only then do cores replicate on it. */
+  /** Called once a room channel opened on a connection: it is not dead weight. */
   authorised(conn: any): void
 }
 
@@ -33,6 +36,12 @@ export interface RoomState {
   cleared: string
   read: string
   writers: string[]
+  /** This room's copy of the member's avatar, in the room's own drive. */
+  avatar?: FileRef | null
+  /** Files from before per-room drives were moved into this room's drive. */
+  filesMoved?: boolean
+  /** Other members' drives opened in this room: reopened at start, to serve what is held. */
+  drives?: string[]
 }
 
 /**
@@ -58,6 +67,9 @@ export class Room extends EventEmitter {
   private readonly tailRequested = new WeakMap<any, number>()
   private readonly backlog = new WeakSet<any>()
   private readonly cores: any[] = []
+  /** Cores this room replicates (writers, drives): attached on each of its open channels. */
+  private readonly shared = new Map<string, any>()
+  private readonly attached = new WeakMap<any, Set<any>>()
   private closed = false
 
   constructor(
@@ -94,6 +106,7 @@ export class Room extends EventEmitter {
     const core = this.ctx.store.get({ keyPair: this.writerKeyPair })
     await core.ready()
     this.cores.push(core)
+    this.replicate(core)
     this.own = await this.timeline.addWriter(core, true, this.ctx.profile().name)
     this.writer = new BatchWriter(
       core,
@@ -112,9 +125,13 @@ export class Room extends EventEmitter {
     for (const key of this.state.writers) if (key !== this.own.key) await this.addWriter(key)
     // Setting the floor: from here on new entries are live events.
     await this.timeline.page(undefined, 50)
-    if (core.length === 0 || this.own.name !== this.ctx.profile().name) await this.announceProfile()
+    const avatar = this.state.avatar ?? null
+    const avatarChanged =
+      (this.own.avatar?.hash ?? null) !== (avatar?.hash ?? null) ||
+      (this.own.avatar?.drive ?? null) !== (avatar?.drive ?? null)
+    if (core.length === 0 || this.own.name !== this.ctx.profile().name || avatarChanged)
+      await this.announceProfile()
     this.discovery = new Discovery(this.ctx.swarm, this.topic, () => this.channels.size)
-    for (const conn of this.ctx.swarm.connections) this.attach(conn)
   }
 
   private async findProfileSeq(core: any): Promise<number> {
@@ -123,21 +140,24 @@ export class Room extends EventEmitter {
     return block ? decodeBlock(block).profileSeq : -1
   }
 
-  /** Opens the room channel on a connection; the peer must prove the key before anything else. */
-  attach(conn: any): void {
+  /**
+   * A connection on which this room may open. `proven`: the peer showed our room's tag in
+   * its hello (or opened our channel id, which only a key holder can compute). Until then
+   * we only listen for the peer opening the channel; nothing is sent.
+   */
+  attach(conn: any, proven: boolean): void {
     if (this.closed || !this.own || this.channels.has(conn)) return
     if (!this.paired.has(conn)) {
       this.paired.set(
         conn,
-        RoomChannel.pair(conn, this.topic, () => this.attach(conn)),
+        RoomChannel.pair(conn, this.keyBuf, () => this.attach(conn, true)),
       )
-      conn.once('close', () => this.paired.delete(conn))
     }
+    if (!proven) return
     const channel = new RoomChannel(
       conn,
       this.keyBuf,
-      this.topic,
-      this.own.key,
+      this.writerKeyPair,
       this.ctx.profile().name,
       {
         onopen: (ch) => this.onChannelOpen(ch),
@@ -145,7 +165,7 @@ export class Room extends EventEmitter {
         onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
         onpeers: () => {},
         ondropped: (reason) => {
-          if (reason === 'failed room proof') this.ctx.stats.droppedPeers++
+          if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
           else this.ctx.stats.droppedFrames++
         },
       },
@@ -154,8 +174,18 @@ export class Room extends EventEmitter {
     this.channels.set(conn, channel)
   }
 
+  /** Replicates a core of this room (a writer, a drive) on every channel open now and later. */
+  replicate(core: any): boolean {
+    const key = b4a.toString(core.key, 'hex')
+    if (!this.ctx.scopes.claim(key, this.key)) return false
+    this.shared.set(key, core)
+    for (const ch of this.channels.values()) if (ch.opened) attachCore(core, ch.conn, this.attached)
+    return true
+  }
+
   private onChannelOpen(ch: RoomChannel): void {
     this.ctx.authorised(ch.conn)
+    for (const core of this.shared.values()) attachCore(core, ch.conn, this.attached)
     ch.sendWriters([...this.timeline.writers.keys()])
     this.addWriter(ch.writer).catch(() => {})
     this.emit('peer:connected', this.peerInfo(ch))
@@ -181,11 +211,14 @@ export class Room extends EventEmitter {
   async addWriter(key: string): Promise<void> {
     if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
     if (this.following.size >= MAX_WRITERS_PER_ROOM) return
+    // A key that is a core of another of our rooms is never followed here.
+    const owner = this.ctx.scopes.belongsTo(key)
+    if (owner !== undefined && owner !== this.key) return
     this.following.add(key)
     const core = this.ctx.store.get({ key: Buffer.from(key, 'hex') })
     this.cores.push(core)
     await core.ready()
-    if (this.closed) return
+    if (this.closed || !this.replicate(core)) return
     core.on('append', () => {
       this.fetchNewestFirst(core)
       this.scheduleUpdate(key)
@@ -260,7 +293,9 @@ export class Room extends EventEmitter {
   }
 
   async announceProfile(): Promise<void> {
-    const { name, avatar } = this.ctx.profile()
+    const { name } = this.ctx.profile()
+    // The avatar each room shows is a copy in that room's own drive (rooms share no drive).
+    const avatar = this.state.avatar ?? null
     this.own.name = name
     await this.writer.append({ t: 'profile', h: this.ctx.clock.tick(), name, avatar })
   }
@@ -343,6 +378,7 @@ export class Room extends EventEmitter {
     for (const ch of this.channels.values()) ch.close()
     this.channels.clear()
     await this.ctx.swarm.leave(this.topic).catch(() => {})
+    this.ctx.scopes.release(this.key)
     await Promise.all(this.cores.map((core) => core.close().catch(() => {})))
   }
 }

@@ -38,7 +38,11 @@ export interface Writer {
   /** Blocks in [low, high) that were not on disk when read; filled as they download. */
   holes: Set<number>
   arrived: number[]
+  /** Drives this writer moved its files from and to ('moved' entries), at most MAX_MOVES. */
+  moves: Map<string, string>
 }
+
+const MAX_MOVES = 8
 
 type Overlay = { text?: string; h: number; deleted?: boolean }
 
@@ -100,6 +104,7 @@ export class Timeline extends EventEmitter {
         pending: [],
         holes: new Set(),
         arrived: [],
+        moves: new Map(),
       }
       this.writers.set(key, w)
       if (top > 0) await this.readHeader(w, top - 1)
@@ -307,6 +312,8 @@ export class Timeline extends EventEmitter {
         this.applyChange(entryId(w.key, entry.target.seq, entry.target.i), entry)
       } else if (entry.t === 'profile') {
         this.applyProfile(w, entry)
+      } else if (entry.t === 'moved') {
+        this.applyMove(w, entry.from, entry.to)
       } else {
         const item = this.toItem(w, seq, i, entry)
         // Never twice, whatever path read the block again.
@@ -332,7 +339,7 @@ export class Timeline extends EventEmitter {
       authorName: w.name || 'Anonymous',
       kind: entry.t,
       text: entry.t === 'text' ? entry.text : '',
-      file: entry.t === 'text' ? null : entry.file,
+      file: entry.t === 'text' ? null : moved(w, entry.file),
       duration: entry.t === 'audio' ? entry.duration : 0,
       time: hlcTime(entry.h),
       order: orderKey(entry.h, w.key, seq, i),
@@ -374,10 +381,26 @@ export class Timeline extends EventEmitter {
     return true
   }
 
+  /** Points this writer's file entries (read so far and to come) at the drive they moved to. */
+  private applyMove(w: Writer, from: string, to: string): void {
+    if (w.moves.has(from) || w.moves.size >= MAX_MOVES) return
+    w.moves.set(from, to)
+    for (const item of this.byId.values()) {
+      if (item.author !== w.key || item.file?.drive !== from) continue
+      item.file = { ...item.file, drive: to }
+      if (this.isLoaded(item)) this.emit('updated', item)
+    }
+    const avatar = w.avatar
+    if (avatar?.drive === from) {
+      w.avatar = { ...avatar, drive: to }
+      this.emit('profile', w)
+    }
+  }
+
   private applyProfile(w: Writer, entry: Entry): void {
     if (entry.t !== 'profile' || entry.h <= w.profileH) return
     w.profileH = entry.h
-    w.avatar = entry.avatar
+    w.avatar = entry.avatar && moved(w, entry.avatar)
     this.emit('profile', w)
   }
 
@@ -400,6 +423,11 @@ export class Timeline extends EventEmitter {
     for (const item of this.loaded)
       if (item.author === w.key) item.authorName = w.name || 'Anonymous'
   }
+}
+
+function moved(w: Writer, ref: FileRef): FileRef {
+  const to = w.moves.get(ref.drive)
+  return to ? { ...ref, drive: to } : ref
 }
 
 function insertSorted(list: TimelineEntry[], item: TimelineEntry): void {
