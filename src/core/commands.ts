@@ -1,6 +1,7 @@
 import { MAX_ROOM_NAME_CHARS } from '../shared/limits'
 import { inviteLink, fingerprint } from '../shared/roomkey'
-import type { CommandResult, PeerInfo, Profile, RoomInfo } from '../shared/types'
+import type { CommandResult, Member, PeerInfo, Profile, RoomInfo } from '../shared/types'
+import { MODERATION_COMMANDS } from './moderation-commands'
 
 // The one command language of LinkUp, shared by the composer and the bot's host:
 // parse, then run against the engine. A command that does not parse, names no room
@@ -15,6 +16,8 @@ export interface CommandTarget {
   peers(room: string): PeerInfo[]
   setName(name: string): Promise<Profile>
   ping(room: string): Promise<Array<{ peer: PeerInfo; ms: number }>>
+  moderate(room: string, kind: 'mute' | 'block', who: string, on: boolean): Promise<Member>
+  members(room: string): Member[]
 }
 
 interface Spec {
@@ -97,8 +100,12 @@ export const COMMANDS: Record<string, Spec> = {
     needsRoom: true,
     async run(t, _args, room) {
       const peers = t.peers(room!)
-      if (!peers.length) return ok('Nobody else is online in this room.')
-      return ok(peers.map((p) => `${p.name} (${fingerprint(p.key)})`).join('\n'))
+      const quiet = t.members(room!).filter((m) => m.muted)
+      const lines = peers.map((p) => `${p.name} (${fingerprint(p.key)})`)
+      for (const m of quiet)
+        lines.push(`${m.name} (${fingerprint(m.key)}): ${m.blocked ? 'blocked' : 'muted'}`)
+      if (!lines.length) return ok('Nobody else is online in this room.')
+      return ok(lines.join('\n'))
     },
   },
   nick: {
@@ -126,6 +133,7 @@ export const COMMANDS: Record<string, Spec> = {
       )
     },
   },
+  ...MODERATION_COMMANDS,
   help: {
     usage: '~help',
     help: 'Show this list.',

@@ -26,6 +26,18 @@ const RoomSchema = z.object({
    * home drive and are moved into the room's drive once, on the next start.
    */
   filesMoved: z.boolean().default(false),
+  /** Per writer: the block seq up to which everything is read, or hidden by ~clear. */
+  readSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
+  clearedSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
+  /** Writer keys muted or blocked in this room, on this device. */
+  muted: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(MAX_WRITERS_PER_ROOM)
+    .optional(),
+  blocked: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(MAX_WRITERS_PER_ROOM)
+    .optional(),
   /** Other members' drives opened in this room, reopened at start to serve what is held. */
   drives: z
     .array(z.string().regex(/^[0-9a-f]{64}$/))

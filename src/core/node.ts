@@ -35,8 +35,10 @@ import type { Drives } from './files/drive'
 import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './rooms/room'
+import { findMember } from './rooms/moderation'
 import { Hello } from './net/hello'
 import { CoreScopes } from './net/scope'
+import { Penalties } from './net/penalties'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
@@ -61,7 +63,14 @@ export interface LinkupNodeOptions {
  */
 export class LinkupNode extends EngineEmitter {
   readonly storage: string
-  readonly stats = { invalidEntries: 0, droppedFrames: 0, droppedPeers: 0 }
+  readonly stats = {
+    invalidEntries: 0,
+    droppedFrames: 0,
+    droppedPeers: 0,
+    /** Peers disconnected (and banned for a while) for sending invalid frames. */
+    bannedPeers: 0,
+  }
+  private readonly penalties = new Penalties(() => this.stats.bannedPeers++)
   readonly clock = new HybridClock()
   identity!: Identity
   store!: any
@@ -125,6 +134,10 @@ export class LinkupNode extends EngineEmitter {
 
   private onConnection(conn: any): void {
     conn.on('error', () => {})
+    if (this.penalties.banned(conn)) {
+      conn.destroy(new Error('Banned for a while: it sent invalid frames'))
+      return
+    }
     const hello = new Hello(conn, () => [...this.rooms_.values()].map((r) => r.keyBuf), {
       ontags: () => {
         for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))
@@ -162,6 +175,7 @@ export class LinkupNode extends EngineEmitter {
         scopes: this.scopes,
         clock: this.clock,
         stats: this.stats,
+        badFrame: (conn) => this.penalties.frame(conn),
         profile: () => ({
           name: this.config.data.profile.name,
           avatar: this.config.data.profile.avatar,
@@ -360,13 +374,56 @@ export class LinkupNode extends EngineEmitter {
   members(room: string): Member[] {
     const r = this.room(room)
     const online = new Set(r.openChannels().map((ch) => ch.writer))
-    return [...r.timeline.writers.values()].map((w) => ({
-      key: w.key,
-      name: w.own ? this.profile.name : w.name || 'Anonymous',
-      avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
-      online: w.own || online.has(w.key),
-      own: w.own,
-    }))
+    // A writer is a member once a valid entry of it has arrived, never on a gossiped key alone.
+    const members: Member[] = [...r.timeline.writers.values()]
+      .filter((w) => w.own || w.seen)
+      .map((w) => ({
+        key: w.key,
+        name: w.own ? this.profile.name : w.name || 'Anonymous',
+        avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
+        online: w.own || online.has(w.key),
+        own: w.own,
+        muted: r.moderation.muted(w.key),
+        blocked: r.moderation.blocked(w.key),
+      }))
+    // Blocked members are no longer followed, but stay listed so they can be unblocked.
+    for (const key of r.state.blocked ?? [])
+      if (!r.timeline.writers.has(key))
+        members.push({
+          key,
+          name: 'Blocked member',
+          avatar: null,
+          online: false,
+          own: false,
+          muted: true,
+          blocked: true,
+        })
+    return members
+  }
+
+  /**
+   * ~mute / ~block (and their undo) a member named by display name or fingerprint:
+   * local to this device, kept in config.json. Resolves to the member it applied to.
+   */
+  async moderate(room: string, kind: 'mute' | 'block', who: string, on: boolean): Promise<Member> {
+    const r = this.room(room)
+    const keys = [...(r.state.blocked ?? []), ...(r.state.muted ?? [])]
+    const listed = keys.map((key) => ({ key, name: '', seen: true, own: false }) as any)
+    const target = findMember([...r.timeline.writers.values(), ...listed], who)
+    await r.moderate(kind, target.key, on)
+    await this.config.save()
+    this.emit('room:updated', r.info())
+    return (
+      this.members(room).find((m) => m.key === target.key) ?? {
+        key: target.key,
+        name: target.name || 'Anonymous',
+        avatar: null,
+        online: false,
+        own: false,
+        muted: r.moderation.muted(target.key),
+        blocked: r.moderation.blocked(target.key),
+      }
+    )
   }
 
   /** How much of the room's history is here, per writer, and whether a gap stays open. */
@@ -380,11 +437,7 @@ export class LinkupNode extends EngineEmitter {
 
   async markRead(room: string): Promise<RoomInfo> {
     const r = this.room(room)
-    const last = r.lastOrder()
-    if (last > r.state.read) {
-      r.state.read = last
-      await this.config.save()
-    }
+    if (r.markRead()) await this.config.save()
     const info = r.info()
     this.emit('room:updated', info)
     return info
@@ -392,7 +445,7 @@ export class LinkupNode extends EngineEmitter {
 
   async clear(room: string): Promise<void> {
     const r = this.room(room)
-    r.state.cleared = r.lastOrder() || r.state.cleared
+    r.clear()
     await this.config.save()
     this.emit('room:updated', r.info())
   }

@@ -7,6 +7,7 @@ import {
   MAX_TEXT_BYTES,
   MAX_VOICE_NOTE_MS,
 } from './limits'
+import { peerName } from './names'
 
 // The wire format of room history. One hypercore block is a JSON batch
 // { v: 1, n: name, ps: profileSeq, e: [entry, ...] }; the block is signed by its writer core, so the author of
@@ -84,7 +85,8 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   }
   const { n, ps, e: list } = raw as { n: unknown; ps: unknown; e: unknown[] }
   const out: DecodedBlock = {
-    name: typeof n === 'string' ? n.slice(0, 256) : '',
+    // Cleaned like one's own name: no controls, bidi or zero-width characters, 32 at most.
+    name: peerName(n),
     profileSeq: Number.isSafeInteger(ps) && (ps as number) >= 0 ? (ps as number) : -1,
     entries: [],
     invalid: 0,

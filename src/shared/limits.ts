@@ -38,3 +38,20 @@ export const SYNC_GAP_MS = 5000
 export const MAX_SYNC_WRITERS_REPORTED = 64
 /** Rooms one node can be in: the hello on every connection is padded to this many tags. */
 export const MAX_ROOMS = 128
+/**
+ * Clocks: an entry dated more than this ahead of the receiver's wall clock is held back
+ * until it is not, and nothing received moves our own clock further ahead than this.
+ */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
+/** Blocks with entries from the future one writer may have held back at once. */
+export const MAX_FUTURE_BLOCKS_PER_WRITER = 256
+/** Invalid frames one connection may send before it is dropped, and the back-off after. */
+export const BAD_FRAMES_BEFORE_DISCONNECT = 16
+export const BAN_MIN_MS = 60_000
+export const BAN_MAX_MS = 60 * 60_000
+/** Gossiped writer keys followed on probation at once per peer that passed them on. */
+export const MAX_UNPROVEN_WRITERS_PER_PEER = 32
+/** How long a gossiped writer key has to show a valid entry before it is dropped. */
+export const ADMISSION_PROBATION_MS = 30_000
+/** Keys that failed probation, remembered so they are not tried again. */
+export const MAX_REJECTED_WRITERS = 16_384

@@ -92,6 +92,9 @@ export interface Member {
   avatar: FileRef | null
   online: boolean
   own: boolean
+  /** Muted here: entries hidden, nothing downloaded by itself. Blocked: also not followed. */
+  muted?: boolean
+  blocked?: boolean
 }
 
 export interface WriterSync {

@@ -126,6 +126,9 @@ test('a peer claiming another member’s writer key without its secret is never 
   await bob.joinRoom(room)
   await connected(alice, bob, room)
   const bobKey = bob.memberKey(room)
+  await until('Bob to be a member at Alice', () =>
+    alice.members(room).some((m) => m.key === bobKey),
+  )
   await bob.close()
   await until('Bob to be offline at Alice', () => !alice.peers(room).some((p) => p.key === bobKey))
   const dropped = alice.stats.droppedPeers

@@ -89,15 +89,20 @@ test('over their caps, or not images, nothing arrives by itself', async () => {
 
   // A "voice note" of 25 MiB and an "avatar" that is not an image, both forged.
   const blob = await mallory.sendFile(room.key, await randomFile(path.join(dir, 'x'), 2 * MiB))
-  const h = Date.now() * 1024
+  // Raw entries take their clock from Mallory's own, so they go forward along her core.
   const bigNote = await appendRaw(mallory, room.key, [
-    { t: 'audio', h, file: { ...blob.file!, size: 25 * MiB }, duration: 1000 },
+    {
+      t: 'audio',
+      h: mallory.clock.tick(),
+      file: { ...blob.file!, size: 25 * MiB },
+      duration: 1000,
+    },
   ])
   // Small enough to fetch, so it is the header check that refuses it.
   const noise = await mallory.sendFile(room.key, await randomFile(path.join(dir, 'n'), 100_000))
   const fakeAvatar: FileRef = { ...noise.file!, name: 'a.png', type: 'image/png' }
   await appendRaw(mallory, room.key, [
-    { t: 'profile', h: h + 1, name: 'Mallory', avatar: fakeAvatar },
+    { t: 'profile', h: mallory.clock.tick(), name: 'Mallory', avatar: fakeAvatar },
   ])
   const malloryKey = mallory.memberKey(room.key)
   await until('the forged profile to apply', () =>

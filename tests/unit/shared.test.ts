@@ -82,8 +82,12 @@ test('the hybrid clock never goes backwards and moves past what it observes', ()
   now = 900 // the wall clock jumps back
   const t2 = clock.tick()
   assert.ok(t2 > t1)
-  clock.observe(2000 * 1024)
+  clock.observe(2000 * 1024, 5 * 60 * 1000)
   assert.ok(clock.tick() > 2000 * 1024)
-  clock.observe(Number.MAX_SAFE_INTEGER) // far future from a hostile peer: ignored
+  clock.observe(Number.MAX_SAFE_INTEGER, 5 * 60 * 1000) // far future from a hostile peer: ignored
   assert.ok(clock.tick() < 3000 * 1024)
+  // Nothing received moves it past wall time plus the limit, even by a little.
+  now = 10_000_000
+  clock.observe((now + 5 * 60 * 1000 + 1) * 1024, 5 * 60 * 1000)
+  assert.ok(clock.tick() <= (now + 5 * 60 * 1000) * 1024)
 })

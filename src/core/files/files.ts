@@ -306,6 +306,7 @@ export class Files {
     this.decorate(item)
     const ref = item.file
     if (item.kind !== 'audio' || item.own || item.deleted || item.fileState !== 'remote') return
+    if (room.moderation.muted(item.author)) return // muted: nothing arrives by itself
     if (ref.size > MAX_VOICE_NOTE_BYTES || ref.size > this.ctx.maxFileBytes) return
     this.auto(`${refKey(ref)}:${item.id}`, () => this.downloads.fetch(room, item))
   }
@@ -313,6 +314,7 @@ export class Files {
   private noticeAvatar(room: Room, member: string, ref: FileRef): void {
     const key = refKey(ref)
     if (ref.size > MAX_AVATAR_BYTES || this.avatars.get(key) === false) return
+    if (room.moderation.muted(member)) return
     this.auto(`${key}:${room.key}:${member}`, async () => {
       const { blob } = await this.downloads.fetch(room, null, ref)
       if (!this.avatars.has(key)) {

@@ -5,7 +5,7 @@ import crypto from 'hypercore-crypto'
 import Protomux from 'protomux'
 import { z } from 'zod'
 import { MAX_CHANNEL_FRAME_BYTES, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
-import { cleanName } from '../../shared/names'
+import { peerName } from '../../shared/names'
 import type { KeyPair } from '../identity'
 import { roomChannelId, writerProofMessage } from './crypto'
 
@@ -136,8 +136,7 @@ export class RoomChannel {
       return
     }
     this.writer = b4a.toString(Hypercore.key(Buffer.from(hello.signer, 'hex')), 'hex')
-    const name = cleanName(hello.name)
-    this.name = 'name' in name ? name.name : ''
+    this.name = peerName(hello.name)
     this.opened = true
     this.handlers.onopen(this)
   }

@@ -24,6 +24,10 @@ export class CoreScopes {
     return this.owner.get(typeof core === 'string' ? core : b4a.toString(core, 'hex'))
   }
 
+  releaseKey(core: string): void {
+    this.owner.delete(core)
+  }
+
   release(room: string): void {
     for (const [key, owner] of this.owner) if (owner === room) this.owner.delete(key)
   }

@@ -18,7 +18,7 @@ export class HybridClock {
   }
 
   /** Records a value seen in a peer's entry, ignoring ones from far in the future. */
-  observe(value: number, maxSkewMs = 24 * 60 * 60 * 1000): void {
+  observe(value: number, maxSkewMs: number): void {
     if (value > this.last && value <= (this.now() + maxSkewMs) * HLC_SHIFT) this.last = value
   }
 }

@@ -14,10 +14,14 @@ import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
 import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
+import { Admission } from './admission'
+import { Marks } from './marks'
+import { ModerationList, type Moderation } from './moderation'
 
 const NEWEST_FIRST_BLOCKS = 64
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
+const ADMISSION_CHECK_MS = 5000
 
 export interface RoomContext {
   store: any
@@ -25,6 +29,8 @@ export interface RoomContext {
   scopes: CoreScopes
   clock: HybridClock
   stats: { invalidEntries: number; droppedFrames: number; droppedPeers: number }
+  /** A frame on this connection failed validation: counted; too many drop the peer. */
+  badFrame(conn: any): void
   profile(): { name: string; avatar: any }
   /** Called once a room channel opened on a connection: it is not dead weight. */
   authorised(conn: any): void
@@ -42,6 +48,12 @@ export interface RoomState {
   filesMoved?: boolean
   /** Other members' drives opened in this room: reopened at start, to serve what is held. */
   drives?: string[]
+  /** Per writer, the block seq up to which everything is read, or hidden by ~clear (marks.ts). */
+  readSeqs?: Record<string, number>
+  clearedSeqs?: Record<string, number>
+  /** Writer keys muted or blocked here (moderation.ts). */
+  muted?: string[]
+  blocked?: string[]
 }
 
 /**
@@ -60,10 +72,15 @@ export class Room extends EventEmitter {
   private delivery!: Delivery
   private discovery: Discovery | null = null
   private readonly following = new Set<string>()
+  private readonly vouched = new Set<string>()
+  private readonly admission = new Admission()
+  private admissionTimer: NodeJS.Timeout | null = null
   private readonly paired = new Map<any, () => void>()
   private readonly running = new Set<string>()
   private readonly dirty = new Set<string>()
   readonly sync: SyncTracker
+  private readonly marks: Marks
+  readonly moderation: ModerationList
   private readonly tailRequested = new WeakMap<any, number>()
   private readonly backlog = new WeakSet<any>()
   private readonly cores: any[] = []
@@ -91,9 +108,15 @@ export class Room extends EventEmitter {
       'updated',
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:updated', item),
     )
+    this.marks = new Marks(state)
+    this.moderation = new ModerationList(state)
     this.sync = new SyncTracker(this.key, this.timeline, (p) => this.emit('sync', p))
     this.timeline.on('profile', (w: Writer) => {
       this.timeline.rename(w)
+      if (w.seen) {
+        this.admission.proven(w.key)
+        this.vouch(w.key)
+      }
       this.emit('profile', w)
     })
   }
@@ -162,11 +185,14 @@ export class Room extends EventEmitter {
       {
         onopen: (ch) => this.onChannelOpen(ch),
         onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
-        onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
+        onwriters: (ch, keys) => keys.forEach((k) => this.offerWriter(ch.remoteKey, k)),
         onpeers: () => {},
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
-          else this.ctx.stats.droppedFrames++
+          else {
+            this.ctx.stats.droppedFrames++
+            this.ctx.badFrame(conn)
+          }
         },
       },
     )
@@ -184,9 +210,13 @@ export class Room extends EventEmitter {
   }
 
   private onChannelOpen(ch: RoomChannel): void {
+    if (this.moderation.blocked(ch.writer)) {
+      ch.close() // blocked here: this room's channel is refused; their other rooms are theirs
+      return
+    }
     this.ctx.authorised(ch.conn)
     for (const core of this.shared.values()) attachCore(core, ch.conn, this.attached)
-    ch.sendWriters([...this.timeline.writers.keys()])
+    ch.sendWriters([this.own.key, ...this.vouched])
     this.addWriter(ch.writer).catch(() => {})
     this.emit('peer:connected', this.peerInfo(ch))
     this.emit('room:updated')
@@ -208,9 +238,41 @@ export class Room extends EventEmitter {
   }
 
   /** Starts following a writer core: download all of it, live, and merge it in. */
-  async addWriter(key: string): Promise<void> {
+  /** A writer key a peer passed on: followed on probation, within that peer's quota (admission.ts). */
+  private offerWriter(from: string, key: string): void {
     if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
     if (this.following.size >= MAX_WRITERS_PER_ROOM) return
+    if (!this.admission.offer(from, key)) return
+    this.addWriter(key).catch(() => {})
+    if (!this.admissionTimer)
+      this.admissionTimer = setInterval(() => this.expireWriters(), ADMISSION_CHECK_MS)
+  }
+
+  /** Stops following gossiped keys that showed no valid entry in time. */
+  private expireWriters(): void {
+    for (const key of this.admission.expired()) this.dropWriter(key).catch(() => {})
+    if (!this.admission.onProbation && this.admissionTimer) {
+      clearInterval(this.admissionTimer)
+      this.admissionTimer = null
+    }
+  }
+
+  private async dropWriter(key: string): Promise<void> {
+    const w = this.timeline.writers.get(key)
+    if (!w || w.seen || w.own) return
+    this.following.delete(key)
+    this.shared.delete(key)
+    this.ctx.scopes.releaseKey(key)
+    await this.timeline.removeWriter(key)
+    const at = this.cores.indexOf(w.core)
+    if (at >= 0) this.cores.splice(at, 1)
+    await w.core.close().catch(() => {})
+  }
+
+  /** Starts following a writer: one proven on a channel, known from config, or on probation. */
+  async addWriter(key: string): Promise<void> {
+    if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
+    if (this.moderation.blocked(key)) return
     // A key that is a core of another of our rooms is never followed here.
     const owner = this.ctx.scopes.belongsTo(key)
     if (owner !== undefined && owner !== this.key) return
@@ -231,8 +293,19 @@ export class Room extends EventEmitter {
     })
     this.fetchNewestFirst(core)
     setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
-    await this.timeline.addWriter(core, false)
+    const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
+    if (w.seen) this.vouch(key)
+  }
+
+  /**
+   * A writer whose valid entry we have read: kept in config and passed on to peers. Keys
+   * nobody has shown an entry for are neither saved nor gossiped, so fake keys do not
+   * spread from us and are never listed as members.
+   */
+  private vouch(key: string): void {
+    if (key === this.own?.key || this.vouched.has(key)) return
+    this.vouched.add(key)
     if (!this.state.writers.includes(key)) {
       this.state.writers.push(key)
       this.persist()
@@ -312,7 +385,35 @@ export class Room extends EventEmitter {
   }
 
   visible(item: TimelineEntry): boolean {
-    return !this.state.cleared || item.order > this.state.cleared
+    return !this.marks.cleared(item) && !this.moderation.muted(item.author)
+  }
+
+  /** Mutes or blocks a member here, or undoes it; blocking stops following their core. */
+  async moderate(kind: Moderation, key: string, on: boolean): Promise<boolean> {
+    if (!this.moderation.set(kind, key, on)) return false
+    if (kind === 'block' && on) {
+      for (const ch of this.channels.values()) if (ch.writer === key) ch.close()
+      await this.unfollow(key)
+    } else if (kind === 'block') {
+      await this.addWriter(key)
+    }
+    this.persist()
+    return true
+  }
+
+  /** Stops following a writer: its core is closed here and no longer served or stored. */
+  private async unfollow(key: string): Promise<void> {
+    const w = this.timeline.writers.get(key)
+    if (!w || w.own) return
+    this.following.delete(key)
+    this.shared.delete(key)
+    this.vouched.delete(key)
+    this.state.writers = this.state.writers.filter((k) => k !== key)
+    this.ctx.scopes.releaseKey(key)
+    await this.timeline.removeWriter(key, true)
+    const at = this.cores.indexOf(w.core)
+    if (at >= 0) this.cores.splice(at, 1)
+    await w.core.close().catch(() => {})
   }
 
   async history(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
@@ -321,12 +422,9 @@ export class Room extends EventEmitter {
   }
 
   info(): RoomInfo {
-    const loaded = this.timeline.loaded
     let unread = 0
-    const mark = this.state.read > this.state.cleared ? this.state.read : this.state.cleared
-    for (let n = loaded.length - 1; n >= 0 && loaded[n].order > mark; n--) {
-      if (!loaded[n].own && !loaded[n].deleted) unread++
-    }
+    for (const item of this.timeline.loaded)
+      if (!item.own && !item.deleted && this.visible(item) && !this.marks.read(item)) unread++
     return {
       key: this.key,
       name: this.state.name,
@@ -335,6 +433,16 @@ export class Room extends EventEmitter {
       readMark: this.state.read,
       clearedMark: this.state.cleared,
     }
+  }
+
+  /** Marks what has been read here as read, per writer; true if anything changed. */
+  markRead(): boolean {
+    return this.marks.markRead(this.timeline.writers.values(), this.lastOrder())
+  }
+
+  /** ~clear: hides, on this device, everything read here so far, per writer. */
+  clear(): void {
+    this.marks.clear(this.timeline.writers.values(), this.lastOrder())
   }
 
   lastOrder(): string {
@@ -373,6 +481,8 @@ export class Room extends EventEmitter {
     this.closed = true
     this.discovery?.destroy()
     this.sync.close()
+    this.timeline.close()
+    if (this.admissionTimer) clearInterval(this.admissionTimer)
     for (const unpair of this.paired.values()) unpair()
     this.paired.clear()
     for (const ch of this.channels.values()) ch.close()

@@ -6,6 +6,8 @@ import type { FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
 import { readLocalBlocks, readLocalBlocksAt } from './blocks'
+import { WriterClocks } from './clock-rules'
+import { MAX_CLOCK_AHEAD_MS, MAX_FUTURE_BLOCKS_PER_WRITER } from '../../shared/limits'
 
 // The merged timeline of one room. Each writer core is sorted by its writer's clock,
 // so the room's newest entries are the merge of every core's tail: the timeline loads
@@ -40,9 +42,17 @@ export interface Writer {
   arrived: number[]
   /** Drives this writer moved its files from and to ('moved' entries), at most MAX_MOVES. */
   moves: Map<string, string>
+  /** Whether its clock values increase along the core, and what is dated in the future. */
+  clocks: WriterClocks
+  /** Blocks holding entries from the future, by the wall ms at which they are due. */
+  future: Map<number, number>
+  /** A valid entry of it has been read: only then is it listed as a member. */
+  seen: boolean
 }
 
 const MAX_MOVES = 8
+/** setTimeout's largest delay; a later due time is simply looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 type Overlay = { text?: string; h: number; deleted?: boolean }
 
@@ -68,6 +78,8 @@ export class Timeline extends EventEmitter {
   private lock: Promise<unknown> = Promise.resolve()
   /** Own blocks being appended, by seq: read from here rather than back from disk. */
   private readonly appended = new Map<number, Buffer>()
+  private futureTimer: NodeJS.Timeout | null = null
+  private closed = false
 
   constructor(
     readonly room: string,
@@ -105,12 +117,26 @@ export class Timeline extends EventEmitter {
         holes: new Set(),
         arrived: [],
         moves: new Map(),
+        clocks: new WriterClocks(),
+        future: new Map(),
+        seen: own,
       }
       this.writers.set(key, w)
       if (top > 0) await this.readHeader(w, top - 1)
       // Joining the merge can put some of its entries above the floor.
       if (this.floor !== NOTHING_LOADED && top > 0) await this.pullAboveFloor(w)
       return w
+    })
+  }
+
+  /**
+   * Forgets a writer none of whose entries was ever valid (a gossiped key that proved
+   * nothing), or, `evenIfSeen`, one the member blocked (its entries read so far stay, hidden).
+   */
+  removeWriter(key: string, evenIfSeen = false): Promise<void> {
+    return this.exclusive(async () => {
+      const w = this.writers.get(key)
+      if (w && !w.own && (evenIfSeen || !w.seen)) this.writers.delete(key)
     })
   }
 
@@ -305,9 +331,17 @@ export class Timeline extends EventEmitter {
         this.emit('profile', w)
       }
     }
+    const { ok, backwards, dueAt } = w.clocks.check(seq, decoded.entries)
+    this.stats.invalidEntries += backwards
+    if (dueAt) this.holdBack(w, seq, dueAt)
+    if (ok.length && !w.seen) {
+      w.seen = true
+      this.emit('profile', w)
+    }
     const items: TimelineEntry[] = []
-    for (const { i, entry } of decoded.entries) {
-      this.clock.observe(entry.h)
+    for (const { i, entry } of ok) {
+      // Our own entries move our clock however far; another member's never past the limit.
+      this.clock.observe(entry.h, w.own ? Infinity : MAX_CLOCK_AHEAD_MS)
       if (entry.t === 'edit' || entry.t === 'delete') {
         this.applyChange(entryId(w.key, entry.target.seq, entry.target.i), entry)
       } else if (entry.t === 'profile') {
@@ -324,6 +358,49 @@ export class Timeline extends EventEmitter {
       }
     }
     return items
+  }
+
+  /**
+   * Entries dated too far ahead wait, unshown and unordered, until they are due; then
+   * their block is read again (what was placed from it already is not placed twice).
+   */
+  private holdBack(w: Writer, seq: number, dueAt: number): void {
+    if (!w.future.has(seq) && w.future.size >= MAX_FUTURE_BLOCKS_PER_WRITER) return
+    w.future.set(seq, dueAt)
+    this.scheduleFuture()
+  }
+
+  private scheduleFuture(): void {
+    if (this.futureTimer) clearTimeout(this.futureTimer)
+    this.futureTimer = null
+    let next = Infinity
+    for (const w of this.writers.values())
+      for (const due of w.future.values()) next = Math.min(next, due)
+    if (next === Infinity || this.closed) return
+    this.futureTimer = setTimeout(
+      () => {
+        this.futureTimer = null
+        const now = Date.now()
+        for (const w of this.writers.values()) {
+          let due = false
+          for (const [seq, at] of w.future) {
+            if (at > now) continue
+            w.future.delete(seq)
+            w.holes.add(seq)
+            w.arrived.push(seq)
+            due = true
+          }
+          if (due) this.update(w.key).catch(() => {})
+        }
+        this.scheduleFuture()
+      },
+      Math.min(Math.max(0, next - Date.now()) + 10, MAX_TIMER_MS),
+    )
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.futureTimer) clearTimeout(this.futureTimer)
   }
 
   private toItem(

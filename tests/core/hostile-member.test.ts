@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import crypto from 'hypercore-crypto'
+import { encodeBlock, HLC_SHIFT, type Entry } from '../../src/shared/entries'
+import { MAX_CLOCK_AHEAD_MS } from '../../src/shared/limits'
+import type { LinkupNode } from '../../src/core/node'
+import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
+import { removeTempDirs, until } from '../helpers/net'
+
+// A member with the room key who turns hostile, writing raw blocks into its own core and
+// raw frames on the room channel. Each test is one attack; the room must still work.
+
+let cluster: Cluster
+before(async () => {
+  cluster = await Cluster.start()
+})
+after(async () => {
+  await cluster.close()
+  await removeTempDirs()
+})
+
+/** Appends a block exactly as given, header name included, to the node's own core. */
+async function appendBlock(node: LinkupNode, room: string, name: string, entries: Entry[]) {
+  const core = node.store.get({ keyPair: node.identity.writerKeyPair(Buffer.from(room, 'hex')) })
+  await core.ready()
+  const seq = core.length
+  await core.append(Buffer.from(encodeBlock(name, -1, entries)))
+  await core.close()
+  return `${node.memberKey(room)}.${seq}.0`
+}
+
+/** Mallory's open channel to Alice (not to Bob). */
+function channelTo(mallory: LinkupNode, alice: LinkupNode, room: string): any {
+  const aliceSwarmKey = alice.swarm.keyPair.publicKey.toString('hex')
+  const mRoom = (mallory as any).rooms_.get(room)
+  return [...mRoom.channels.values()].find((c: any) => c.opened && c.remoteKey === aliceSwarmKey)
+}
+
+async function trio(name: string) {
+  const alice = await cluster.node('Alice')
+  const bob = await cluster.node('Bob')
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom(name)
+  await bob.joinRoom(room)
+  await mallory.joinRoom(room)
+  await connected(alice, bob, room)
+  await connected(alice, mallory, room)
+  return { alice, bob, mallory, room }
+}
+
+test('a clock far in the future pins nothing: held back, not counted, not moving our clock', async () => {
+  const { alice, bob, mallory, room } = await trio('Future')
+  const wall = Date.now()
+  // Just past the limit: held back for about two seconds, then shown where it sorts.
+  const soon = (wall + MAX_CLOCK_AHEAD_MS + 2000) * HLC_SHIFT
+  await appendBlock(mallory, room, 'Mallory', [{ t: 'text', h: soon, text: 'slightly early' }])
+  await appendBlock(mallory, room, 'Mallory', [
+    { t: 'text', h: Number.MAX_SAFE_INTEGER - 10, text: 'pinned last forever' },
+  ])
+  await bob.send(room, 'honest line from Bob')
+  await waitForTexts(alice, room, ['honest line from Bob'])
+  assert.ok(!(await texts(alice, room)).includes('pinned last forever'))
+  assert.ok(!(await texts(alice, room)).includes('slightly early'), 'held back for now')
+  assert.ok(alice.clock.tick() <= (Date.now() + MAX_CLOCK_AHEAD_MS) * HLC_SHIFT, 'clock bounded')
+
+  // Clear and read marks cannot be pushed past later messages.
+  await alice.clear(room)
+  await alice.markRead(room)
+  await bob.send(room, 'after the clear')
+  await waitForTexts(alice, room, ['after the clear'])
+  await until('Bob’s message to count as unread', () =>
+    alice.rooms().find((r) => r.key === room)!.unread === 1 ? true : undefined,
+  )
+  // Once it is no longer in the future, the early entry shows, as it sorts.
+  await waitForTexts(alice, room, ['slightly early'], 20_000)
+  assert.ok(!(await texts(alice, room)).includes('pinned last forever'))
+})
+
+test('a clock that goes backwards along a core is invalid and counted', async () => {
+  const { alice, mallory, room } = await trio('Backwards')
+  const h = Date.now() * HLC_SHIFT
+  await appendBlock(mallory, room, 'Mallory', [{ t: 'text', h, text: 'first' }])
+  await appendBlock(mallory, room, 'Mallory', [{ t: 'text', h: h - 10_000, text: 'back-dated' }])
+  await appendBlock(mallory, room, 'Mallory', [
+    { t: 'text', h: h + 5, text: 'in order' },
+    { t: 'text', h: h + 1, text: 'backwards inside a block' },
+  ])
+  const before = alice.stats.invalidEntries
+  await waitForTexts(alice, room, ['first', 'in order'])
+  await until('the backwards entries to be counted', () => alice.stats.invalidEntries >= before + 2)
+  const seen = await texts(alice, room)
+  assert.ok(!seen.includes('back-dated') && !seen.includes('backwards inside a block'))
+})
+
+test('names with bidi, zero-width and control characters, or 256 long, arrive cleaned', async () => {
+  const { alice, mallory, room } = await trio('Names')
+  const h = Date.now() * HLC_SHIFT
+  const evil = '\u202eecilA\u200b\u200d\u0007' + 'x'.repeat(256)
+  await appendBlock(mallory, room, evil, [{ t: 'text', h, text: 'who am I' }])
+  await waitForTexts(alice, room, ['who am I'])
+  const key = mallory.memberKey(room)
+  const member = await until('Mallory’s block name to be read', () =>
+    alice.members(room).find((m) => m.key === key && m.name !== 'Mallory'),
+  )
+  assert.equal(member.name, ('ecilA' + 'x'.repeat(256)).slice(0, 32))
+  assert.ok(!/[\u0000-\u001f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/u.test(member.name))
+  const entry = (await alice.history(room)).find((e) => e.text === 'who am I')!
+  assert.equal(entry.authorName, member.name)
+})
+
+test('1,024 fake writer keys do not lock a real newcomer out, nor show as members', async () => {
+  const { alice, bob, mallory, room } = await trio('Lockout')
+  // Mallory passes on 1,024 keys nobody writes to, in frames of the channel's maximum.
+  const ch = channelTo(mallory, alice, room)
+  for (let n = 0; n < 4; n++)
+    ch.sendWriters(Array.from({ length: 256 }, () => crypto.randomBytes(32).toString('hex')))
+  await new Promise((r) => setTimeout(r, 500))
+  // A newcomer reaches Alice only through Bob.
+  const carol = await cluster.node('Carol')
+  await carol.joinRoom(room)
+  await connected(bob, carol, room)
+  await carol.send(room, 'hello from the newcomer')
+  await waitForTexts(alice, room, ['hello from the newcomer'])
+  const members = alice.members(room)
+  assert.ok(
+    members.every((m) => m.name !== 'Anonymous'),
+    'no fake key listed as a member',
+  )
+  assert.equal(members.length, 4, 'Alice, Bob, Mallory and Carol')
+  const config = (alice as any).config.data.rooms.find((r: any) => r.key === room)
+  assert.ok(config.writers.length <= 3, `${config.writers.length} writers saved`)
+})
+
+test('a peer that keeps sending garbage frames is disconnected and kept out for a while', async () => {
+  const { alice, mallory, room } = await trio('Garbage')
+  const ch = channelTo(mallory, alice, room)
+  const before = alice.stats.bannedPeers
+  for (let n = 0; n < 40; n++) ch.messages[n % 3].send(Buffer.from(`garbage ${n}`))
+  await until('Mallory to be disconnected', () => alice.stats.bannedPeers > before)
+  await until('Mallory to be gone', () => !alice.peers(room).some((p) => p.name === 'Mallory'))
+  // She is not taken back while the ban lasts, though she keeps looking.
+  await new Promise((r) => setTimeout(r, 3000))
+  assert.ok(!alice.peers(room).some((p) => p.key === mallory.memberKey(room)))
+})
+
+test('read and clear marks are kept per writer, and survive in config', async () => {
+  const { alice, bob, room } = await trio('Marks')
+  await bob.send(room, 'one')
+  await waitForTexts(alice, room, ['one'])
+  await alice.clear(room)
+  await alice.markRead(room)
+  await bob.send(room, 'two')
+  await bob.send(room, 'three')
+  await waitForTexts(alice, room, ['two', 'three'])
+  const info = alice.rooms().find((r) => r.key === room)!
+  assert.equal(info.unread, 2, 'both new messages unread')
+  assert.ok(!(await texts(alice, room)).includes('one'), 'cleared stays cleared')
+  await alice.markRead(room)
+  assert.equal(alice.rooms().find((r) => r.key === room)!.unread, 0)
+  // Marks survive a restart as per-writer seqs.
+  const saved = (alice as any).config.data.rooms.find((r: any) => r.key === room)
+  assert.ok(saved.readSeqs[bob.memberKey(room)] >= 2)
+  assert.ok(saved.clearedSeqs[bob.memberKey(room)] >= 1)
+})

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { fingerprint } from '../../src/shared/roomkey'
+import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
+import { removeTempDirs, tempDir, until } from '../helpers/net'
+
+// Mute and block are local to each member, kept in config.json, and undone by ~unmute and
+// ~unblock; a bad name is a clear error that changes nothing.
+
+let cluster: Cluster
+before(async () => {
+  cluster = await Cluster.start()
+})
+after(async () => {
+  await cluster.close()
+  await removeTempDirs()
+})
+
+test('~mute hides a member here and survives a restart; ~unmute shows them again', async () => {
+  const dir = await tempDir()
+  let alice = await cluster.node('Alice', dir)
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom('Mute')
+  await mallory.joinRoom(room)
+  await connected(alice, mallory, room)
+  await mallory.send(room, 'before the mute')
+  await waitForTexts(alice, room, ['before the mute'])
+  await alice.markRead(room)
+
+  const r = await alice.runCommand('~mute Mallory', { room })
+  assert.ok(r.ok, r.message)
+  await mallory.send(room, 'while muted')
+  await new Promise((res) => setTimeout(res, 1500))
+  assert.ok(!(await texts(alice, room)).some((t) => t === 'while muted' || t === 'before the mute'))
+  assert.equal(alice.rooms().find((x) => x.key === room)!.unread, 0)
+  assert.match((await alice.runCommand('~peers', { room })).message, /Mallory .*: muted/u)
+
+  await alice.close()
+  alice = await cluster.node('Alice', dir)
+  await connected(alice, mallory, room)
+  assert.ok(!(await texts(alice, room)).includes('while muted'), 'still muted after a restart')
+  assert.equal(alice.members(room).find((m) => m.name === 'Mallory')?.muted, true)
+  assert.ok((await alice.runCommand('~unmute Mallory', { room })).ok)
+  await waitForTexts(alice, room, ['before the mute', 'while muted'])
+})
+
+test('~block stops syncing with a member in that room; ~unblock resumes', async () => {
+  const dir = await tempDir()
+  let alice = await cluster.node('Alice', dir)
+  const mallory = await cluster.node('Mallory')
+  const bob = await cluster.node('Bob')
+  const { key: room } = await alice.createRoom('Block')
+  await mallory.joinRoom(room)
+  await bob.joinRoom(room)
+  await connected(alice, mallory, room)
+  await connected(alice, bob, room)
+  const mKey = mallory.memberKey(room)
+  await until('Mallory to be a member', () => alice.members(room).some((m) => m.key === mKey))
+  const r = await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })
+  assert.ok(r.ok, r.message)
+  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+  await mallory.send(room, 'from a blocked member')
+  await bob.send(room, 'from Bob')
+  await waitForTexts(alice, room, ['from Bob'])
+  await new Promise((res) => setTimeout(res, 1000))
+  assert.ok(!(await texts(alice, room)).includes('from a blocked member'))
+  assert.ok(!alice.peers(room).some((p) => p.key === mKey), 'her channel stays refused')
+
+  await alice.close()
+  alice = await cluster.node('Alice', dir)
+  await connected(alice, bob, room)
+  await new Promise((res) => setTimeout(res, 1000))
+  assert.ok(!(await texts(alice, room)).includes('from a blocked member'), 'blocked after restart')
+  assert.equal(alice.members(room).find((m) => m.key === mKey)?.blocked ?? true, true)
+  assert.ok((await alice.runCommand(`~unblock ${fingerprint(mKey)}`, { room })).ok)
+  await waitForTexts(alice, room, ['from a blocked member'])
+})
+
+test('a name nobody has, or two members share, is a clear error that changes nothing', async () => {
+  const alice = await cluster.node('Alice')
+  const twin1 = await cluster.node('Sam')
+  const twin2 = await cluster.node('Sam')
+  const { key: room } = await alice.createRoom('Names')
+  await twin1.joinRoom(room)
+  await twin2.joinRoom(room)
+  await connected(alice, twin1, room)
+  await connected(alice, twin2, room)
+  await until('both to be members', () => alice.members(room).length === 3)
+  const none = await alice.runCommand('~mute Nobody', { room })
+  assert.equal(none.ok, false)
+  assert.match(none.message, /No member here is called “Nobody”/u)
+  const both = await alice.runCommand('~block Sam', { room })
+  assert.equal(both.ok, false)
+  assert.match(both.message, new RegExp(fingerprint(twin1.memberKey(room)), 'u'))
+  assert.ok(alice.members(room).every((m) => !m.muted && !m.blocked))
+})
