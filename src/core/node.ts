@@ -219,6 +219,7 @@ export class LinkupNode extends EngineEmitter {
     room.on('peer:left', (peer) => this.emit('peer:left', peer))
     room.on('room:updated', () => this.emit('room:updated', room.info()))
     room.on('sync', (p) => this.emit('sync:progress', p))
+    room.on('member:paused', (p) => this.emit('member:paused', p))
     await room.open()
     if (!state.filesMoved) {
       const moved = await this.files.moveLegacy(room, drives)
@@ -385,6 +386,7 @@ export class LinkupNode extends EngineEmitter {
         own: w.own,
         muted: r.moderation.muted(w.key),
         blocked: r.moderation.blocked(w.key),
+        paused: w.paused ?? null,
       }))
     // Blocked members are no longer followed, but stay listed so they can be unblocked.
     for (const key of r.state.blocked ?? [])
@@ -424,6 +426,13 @@ export class LinkupNode extends EngineEmitter {
         blocked: r.moderation.blocked(target.key),
       }
     )
+  }
+
+  /** Lets a member who went over a quota in again; false if they were not paused. */
+  resumeMember(room: string, key: string): boolean {
+    const resumed = this.room(room).resume(key)
+    if (resumed) this.emit('room:updated', this.room(room).info())
+    return resumed
   }
 
   /** How much of the room's history is here, per writer, and whether a gap stays open. */

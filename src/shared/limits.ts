@@ -55,3 +55,13 @@ export const MAX_UNPROVEN_WRITERS_PER_PEER = 32
 export const ADMISSION_PROBATION_MS = 30_000
 /** Keys that failed probation, remembered so they are not tried again. */
 export const MAX_REJECTED_WRITERS = 16_384
+/**
+ * Quotas per writer per room, enforced by every receiver. Far above what a person (or a
+ * busy bot) sends: past one, we stop fetching that writer's new blocks until the member
+ * resumes them; nothing already received is lost.
+ */
+export const QUOTA_BLOCKS_PER_MINUTE = 300
+export const QUOTA_ENTRY_BYTES_PER_HOUR = 64 * 1024 * 1024
+/** Files, voice notes and avatars fetched by themselves from one writer, per hour. */
+export const QUOTA_AUTO_DOWNLOADS_PER_HOUR = 60
+export const QUOTA_AUTO_BYTES_PER_HOUR = 200 * 1024 * 1024

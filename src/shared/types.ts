@@ -95,6 +95,15 @@ export interface Member {
   /** Muted here: entries hidden, nothing downloaded by itself. Blocked: also not followed. */
   muted?: boolean
   blocked?: boolean
+  /** Over a quota here: "‹name› is sending too much — paused", until resumed. */
+  paused?: 'messages' | 'bytes' | null
+}
+
+export interface MemberPaused {
+  room: string
+  key: string
+  name: string
+  reason: 'messages' | 'bytes'
 }
 
 export interface WriterSync {
@@ -147,4 +156,6 @@ export interface EngineEvents {
   'file:progress': FileProgress
   /** A member's avatar bytes arrived and were verified; read them with readAvatar. */
   'avatar:updated': { room: string; member: string; avatar: FileRef }
+  /** A member went over a quota here; their new messages wait until resumed. */
+  'member:paused': MemberPaused
 }

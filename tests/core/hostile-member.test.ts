@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import crypto from 'hypercore-crypto'
 import { encodeBlock, HLC_SHIFT, type Entry } from '../../src/shared/entries'
-import { MAX_CLOCK_AHEAD_MS } from '../../src/shared/limits'
+import { MAX_CLOCK_AHEAD_MS, QUOTA_BLOCKS_PER_MINUTE } from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
 import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
 import { removeTempDirs, until } from '../helpers/net'
@@ -161,4 +161,40 @@ test('read and clear marks are kept per writer, and survive in config', async ()
   const saved = (alice as any).config.data.rooms.find((r: any) => r.key === room)
   assert.ok(saved.readSeqs[bob.memberKey(room)] >= 2)
   assert.ok(saved.clearedSeqs[bob.memberKey(room)] >= 1)
+})
+
+test('a writer over its message quota is paused, others still arrive, and resume lets it in', async () => {
+  const { alice, bob, mallory, room } = await trio('Flood')
+  await mallory.send(room, 'first, within quota')
+  await waitForTexts(alice, room, ['first, within quota'])
+  const paused: unknown[] = []
+  alice.on('member:paused', (p) => paused.push(p))
+  // Mallory appends 2 × QUOTA_BLOCKS_PER_MINUTE blocks as fast as her core takes them.
+  const core = mallory.store.get({
+    keyPair: mallory.identity.writerKeyPair(Buffer.from(room, 'hex')),
+  })
+  await core.ready()
+  const flood = Array.from({ length: 2 * QUOTA_BLOCKS_PER_MINUTE }, () =>
+    Buffer.from(
+      encodeBlock('Mallory', -1, [{ t: 'text', h: mallory.clock.tick(), text: 'flood' }]),
+    ),
+  )
+  for (let n = 0; n < flood.length; n += 50) await core.append(flood.slice(n, n + 50))
+  await core.close()
+  await until('Mallory to be paused', () => paused.length > 0)
+  const member = alice.members(room).find((m) => m.key === mallory.memberKey(room))!
+  assert.equal(member.paused, 'messages')
+  await bob.send(room, 'Bob during the flood')
+  await waitForTexts(alice, room, ['Bob during the flood'])
+  assert.ok((await texts(alice, room)).includes('first, within quota'), 'nothing received is lost')
+  const floodSeen = (await alice.history(room, { limit: 1000 })).filter((e) => e.text === 'flood')
+  assert.ok(floodSeen.length < flood.length, `${floodSeen.length} of the flood arrived`)
+  // The member chooses to let it in.
+  assert.equal(alice.resumeMember(room, mallory.memberKey(room)), true)
+  await until(
+    'the whole flood to arrive',
+    async () =>
+      (await alice.history(room, { limit: 1000 })).filter((e) => e.text === 'flood').length ===
+        flood.length || undefined,
+  )
 })

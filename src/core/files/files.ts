@@ -308,6 +308,7 @@ export class Files {
     if (item.kind !== 'audio' || item.own || item.deleted || item.fileState !== 'remote') return
     if (room.moderation.muted(item.author)) return // muted: nothing arrives by itself
     if (ref.size > MAX_VOICE_NOTE_BYTES || ref.size > this.ctx.maxFileBytes) return
+    if (!room.autoDownload(item.author, ref.size)) return // over its hourly quota
     this.auto(`${refKey(ref)}:${item.id}`, () => this.downloads.fetch(room, item))
   }
 
@@ -315,6 +316,7 @@ export class Files {
     const key = refKey(ref)
     if (ref.size > MAX_AVATAR_BYTES || this.avatars.get(key) === false) return
     if (room.moderation.muted(member)) return
+    if (!room.autoDownload(member, ref.size)) return
     this.auto(`${key}:${room.key}:${member}`, async () => {
       const { blob } = await this.downloads.fetch(room, null, ref)
       if (!this.avatars.has(key)) {

@@ -16,6 +16,7 @@ import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
 import { Admission } from './admission'
 import { Marks } from './marks'
+import { WriterQuota } from './quota'
 import { ModerationList, type Moderation } from './moderation'
 
 const NEWEST_FIRST_BLOCKS = 64
@@ -73,6 +74,8 @@ export class Room extends EventEmitter {
   private discovery: Discovery | null = null
   private readonly following = new Set<string>()
   private readonly vouched = new Set<string>()
+  private readonly quotas = new Map<string, WriterQuota>()
+  private readonly ranges = new Map<string, any>()
   private readonly admission = new Admission()
   private admissionTimer: NodeJS.Timeout | null = null
   private readonly paired = new Map<any, () => void>()
@@ -281,7 +284,18 @@ export class Room extends EventEmitter {
     this.cores.push(core)
     await core.ready()
     if (this.closed || !this.replicate(core)) return
+    const quota = new WriterQuota()
+    this.quotas.set(key, quota)
+    let started = core.length > 0
+    if (started) quota.start(core.length, core.byteLength)
     core.on('append', () => {
+      // The length a writer has when we first learn it is history, free of the quota;
+      // what it appends after that is counted.
+      if (!started) {
+        started = true
+        quota.start(core.length, core.byteLength)
+      } else if (!quota.paused && quota.grew(core.length, core.byteLength)) this.pause(key)
+      if (quota.paused) return
       this.fetchNewestFirst(core)
       this.scheduleUpdate(key)
       this.sync.poke()
@@ -335,11 +349,16 @@ export class Room extends EventEmitter {
     }
   }
 
-  /** The whole writer, live: everything not held yet, and every block it appends. */
+  /**
+   * The whole writer, live: everything not held yet, and every block it appends. Not
+   * while the writer is paused over its quota (resume() asks for the range then).
+   */
   private fetchBacklog(core: any): void {
     if (this.closed || this.backlog.has(core) || core.closing || core.closed) return
+    const key = b4a.toString(core.key, 'hex')
+    if (this.quotas.get(key)?.paused) return
     this.backlog.add(core)
-    core.download({ start: 0, end: -1 })
+    if (!this.ranges.has(key)) this.ranges.set(key, core.download({ start: 0, end: -1 }))
   }
 
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */
@@ -399,6 +418,42 @@ export class Room extends EventEmitter {
     }
     this.persist()
     return true
+  }
+
+  /** A writer went over a quota: its new blocks are no longer fetched until resume(). */
+  private pause(key: string): void {
+    const quota = this.quotas.get(key)
+    const w = this.timeline.writers.get(key)
+    if (!quota?.paused || !w) return
+    this.ranges.get(key)?.destroy()
+    this.ranges.delete(key)
+    w.paused = quota.paused
+    this.emit('member:paused', {
+      room: this.key,
+      key,
+      name: w.name || 'Anonymous',
+      reason: quota.paused,
+    })
+  }
+
+  /** The member lets a paused writer's blocks in again (over the quota, by choice). */
+  resume(key: string): boolean {
+    const quota = this.quotas.get(key)
+    const w = this.timeline.writers.get(key)
+    if (!quota?.paused || !w) return false
+    quota.resume()
+    w.paused = null
+    this.tailRequested.delete(w.core)
+    this.fetchNewestFirst(w.core)
+    this.ranges.set(key, w.core.download({ start: 0, end: -1 }))
+    this.scheduleUpdate(key)
+    this.sync.poke()
+    return true
+  }
+
+  /** Whether a file of this writer may download by itself (its automatic-download quota). */
+  autoDownload(key: string, size: number): boolean {
+    return this.quotas.get(key)?.autoDownload(size) ?? true
   }
 
   /** Stops following a writer: its core is closed here and no longer served or stored. */

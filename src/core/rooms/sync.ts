@@ -64,6 +64,7 @@ export class SyncTracker {
     let total = 0
     const writers: WriterSync[] = []
     for (const w of this.timeline.writers.values()) {
+      if (w.paused) continue // not fetched on purpose: shown as paused, not as a gap
       const length = w.core.length
       const held = w.own ? length : await heldBlocks(w.core).catch(() => 0)
       have += held

@@ -48,6 +48,8 @@ export interface Writer {
   future: Map<number, number>
   /** A valid entry of it has been read: only then is it listed as a member. */
   seen: boolean
+  /** Over a quota: its new blocks are not fetched until the member resumes them. */
+  paused?: 'messages' | 'bytes' | null
 }
 
 const MAX_MOVES = 8
