@@ -7,7 +7,7 @@ const restrict = (patterns, message) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'release', 'test-results', 'playwright-report', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules', 'dist', '.tmp', 'release', 'test-results', 'playwright-report', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

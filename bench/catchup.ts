@@ -5,12 +5,18 @@ import type { TimelineEntry } from '../src/shared/types'
 import { size, text200, type BenchContext, type Benchmark } from './lib/context'
 import { makeNode, ownBlocks, waitPeers } from './lib/engines'
 import { bareSwarm, removeTempDirs, sleep, tempDir, testnet, type Bootstrap } from './lib/net'
+import { peakRssMiB, resetPeakRss } from './lib/memory'
 import { le, result, type Result } from './lib/result'
+import { median } from './lib/stats'
 import { spawnWorker } from './lib/worker'
 
 // Catch-up: three writers send N messages between them while a fourth member is
-// away; then it joins, in its own process. Clocks start at its first connection:
+// away; then it joins, in its own process. LinkUp and the baseline are timed from the
+// same moment, the reader swarm's first raw connection (before any room handshake):
 // when has it emitted entry:added for all N, and for the newest 50 by timeline order?
+// Each figure is the median of READERS fresh reader processes on the same written room,
+// and the awaited case is also run at a quarter of the size, so the reader's peak RSS
+// at two sizes shows whether catch-up memory grows with the history.
 // Written two ways: each send() awaited (one block per message, like people typing)
 // and all sends fired at once (the engine batches them into few blocks).
 // Baseline: a fresh plain hypercore reader of one core with N blocks of the same
@@ -22,10 +28,20 @@ const NEWEST = 50
 const CONNECT_TIMEOUT_MS = 30_000
 const CATCHUP_TIMEOUT_MS = 60_000
 const READ_CHUNK = 512
+const READERS = 3
 
 type Mode = 'awaited' | 'concurrent'
 
 // ---- the late reader, inside a worker process ----
+
+/**
+ * CPU time the reader's process used (all threads), ms: on a loaded machine wall time
+ * mostly measures the wait for a core, CPU time what the catch-up itself costs.
+ */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return (used.user + used.system) / 1000
+}
 
 let reader: LinkupNode | null = null
 let plain: { store: any; swarm: any } | null = null
@@ -33,6 +49,8 @@ let plain: { store: any; swarm: any } | null = null
 async function linkupCatchup(bootstrap: Bootstrap, room: string, total: number, newest: string[]) {
   reader = await makeNode(bootstrap)
   const node = reader
+  resetPeakRss()
+  const cpu0 = process.cpuUsage()
   const want = new Set(newest)
   let count = 0
   let connectedAt = 0
@@ -40,7 +58,8 @@ async function linkupCatchup(bootstrap: Bootstrap, room: string, total: number, 
   let allAt = 0
   let finish: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
-  node.on('peer:connected', () => (connectedAt ||= performance.now()))
+  // The raw connection, as the baseline's clock: the room handshake is part of catch-up.
+  node.swarm.on('connection', () => (connectedAt ||= performance.now()))
   node.on('entry:added', (item: TimelineEntry) => {
     if (item.kind !== 'text') return
     count++
@@ -64,6 +83,8 @@ async function linkupCatchup(bootstrap: Bootstrap, room: string, total: number, 
     connectMs: connectedAt - joinedAt,
     allMs: allAt - connectedAt,
     newestMs: newestAt - connectedAt,
+    peakMiB: peakRssMiB(),
+    cpuMs: cpuMs(cpu0),
   }
 }
 
@@ -71,6 +92,8 @@ async function plainCatchup(bootstrap: Bootstrap, key: string) {
   const store = new Corestore(await tempDir('linkup-bench-'))
   const swarm = bareSwarm(bootstrap)
   plain = { store, swarm }
+  resetPeakRss()
+  const cpu0 = process.cpuUsage()
   const core = store.get({ key: Buffer.from(key, 'hex') })
   await core.ready()
   const connected = new Promise<number>((resolve) =>
@@ -94,7 +117,13 @@ async function plainCatchup(bootstrap: Bootstrap, key: string) {
     for (let s = seq; s < Math.min(core.length, seq + READ_CHUNK); s++) gets.push(core.get(s))
     for (const block of await Promise.all(gets)) JSON.parse(block.toString())
   }
-  return { newestMs, downloadMs: downloadedMs, allMs: performance.now() - start }
+  return {
+    newestMs,
+    downloadMs: downloadedMs,
+    allMs: performance.now() - start,
+    peakMiB: peakRssMiB(),
+    cpuMs: cpuMs(cpu0),
+  }
 }
 
 export const worker = {
@@ -124,6 +153,7 @@ async function linkupRun(
   total: number,
   mode: Mode,
   separate: boolean,
+  readerRuns: number,
   ctx: BenchContext,
 ) {
   const writers: LinkupNode[] = []
@@ -164,22 +194,31 @@ async function linkupRun(
     )
     // A quick run keeps the reader in this process: on loopback a connection between
     // two processes can take seconds to punch (see docs/BENCHMARKS.md).
-    if (!separate) return { ...(await linkupCatchup(bootstrap, room, total, newest)), writeMs }
-    const late = spawnWorker(SELF, {
-      callTimeoutMs: CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS + 10_000,
-    })
-    try {
-      const r = await late.call('linkupCatchup', bootstrap, room, total, newest)
-      return { ...r, writeMs }
-    } finally {
-      await late.close()
+    const readers: Reader[] = []
+    for (let n = 0; n < readerRuns; n++) {
+      if (!separate) {
+        readers.push(await linkupCatchup(bootstrap, room, total, newest))
+        continue
+      }
+      const late = spawnWorker(SELF, {
+        callTimeoutMs: CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS + 10_000,
+      })
+      try {
+        readers.push(await late.call('linkupCatchup', bootstrap, room, total, newest))
+      } finally {
+        await late.close()
+      }
     }
+    return { readers, writeMs, blocks }
   } finally {
     await Promise.all(writers.map((w) => w.close()))
   }
 }
 
-async function plainRun(bootstrap: Bootstrap, total: number) {
+type Reader = Awaited<ReturnType<typeof linkupCatchup>>
+type Plain = Awaited<ReturnType<typeof plainCatchup>>
+
+async function plainRun(bootstrap: Bootstrap, total: number, runs: number): Promise<Plain[]> {
   const store = new Corestore(await tempDir('linkup-bench-'))
   const swarm = bareSwarm(bootstrap, { open: true })
   try {
@@ -194,12 +233,16 @@ async function plainRun(bootstrap: Bootstrap, total: number) {
     swarm.on('connection', (conn: any) => store.replicate(conn))
     swarm.join(core.discoveryKey, { server: true, client: false })
     await swarm.flush()
-    const late = spawnWorker(SELF, { callTimeoutMs: CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS })
-    try {
-      return await late.call('plainCatchup', bootstrap, core.key.toString('hex'))
-    } finally {
-      await late.close()
+    const out: Plain[] = []
+    for (let n = 0; n < runs; n++) {
+      const late = spawnWorker(SELF, { callTimeoutMs: CONNECT_TIMEOUT_MS + CATCHUP_TIMEOUT_MS })
+      try {
+        out.push(await late.call('plainCatchup', bootstrap, core.key.toString('hex')))
+      } finally {
+        await late.close()
+      }
     }
+    return out
   } finally {
     await swarm.destroy()
     await store.close()
@@ -208,38 +251,69 @@ async function plainRun(bootstrap: Bootstrap, total: number) {
 
 async function run(ctx: BenchContext): Promise<Result[]> {
   const total = size(ctx, 10_000, 600)
+  const small = total / 4
+  const runs = size(ctx, READERS, 1)
   const net = await testnet()
+  const ms = (v: number) => v.toFixed(0)
+  const mib = (v: number) => v.toFixed(0)
   try {
-    ctx.log(`plain hypercore reader, ${total} blocks`)
-    const base = await plainRun(net.bootstrap, total)
+    ctx.log(`plain hypercore reader, ${total} blocks, ${runs} runs`)
+    const base = await plainRun(net.bootstrap, total, runs)
+    const baseAll = median(base.map((b) => b.allMs))
     const rows: Result[] = []
+    const peaks: string[] = []
     for (const mode of ['awaited', 'concurrent'] as Mode[]) {
-      const r = await linkupRun(net.bootstrap, total, mode, !ctx.quick, ctx)
+      const r = await linkupRun(net.bootstrap, total, mode, !ctx.quick, runs, ctx)
       const how = mode === 'awaited' ? 'each send awaited' : 'sends fired at once'
-      const note = `${WRITERS} writers, ${how} (writing took ${(r.writeMs / 1000).toFixed(1)} s); reader in ${ctx.quick ? "the writers' process (quick run)" : 'its own process'}, connected ${r.connectMs.toFixed(0)} ms after joinRoom`
+      const all = r.readers.map((x) => x.allMs)
+      const connect = r.readers.map((x) => ms(x.connectMs)).join(', ')
+      const where = ctx.quick ? "the writers' process (quick run)" : 'its own process'
+      const cpu = ms(median(r.readers.map((x) => x.cpuMs)))
+      const note = `${WRITERS} writers, ${how} (writing took ${(r.writeMs / 1000).toFixed(1)} s, ${r.blocks} blocks); reader in ${where}, timed from its first raw connection like the baseline; first connection ${connect} ms after joinRoom; reader CPU ${cpu} ms (median, all threads, joinRoom to the end)`
       rows.push(
         result({
           name: `catch-up ${total} msgs (${how})`,
-          value: r.allMs,
+          runs: all,
           unit: 'ms',
           baseline: 'plain hypercore reader, download + read',
-          baseline_value: base.allMs,
+          baseline_value: baseAll,
           target: le(1000),
           note:
             mode === 'awaited'
-              ? `${note}; baseline download ${base.downloadMs.toFixed(0)} ms of ${base.allMs.toFixed(0)} ms`
+              ? `${note}; baseline (median of ${runs}): download ${ms(median(base.map((b) => b.downloadMs)))} ms of ${ms(baseAll)} ms, reader CPU ${ms(median(base.map((b) => b.cpuMs)))} ms`
               : note,
         }),
         result({
           name: `catch-up newest ${NEWEST} (${how})`,
-          value: r.newestMs,
+          runs: r.readers.map((x) => x.newestMs),
           unit: 'ms',
           baseline: `plain hypercore reader, last ${NEWEST} blocks`,
-          baseline_value: base.newestMs,
+          baseline_value: median(base.map((b) => b.newestMs)),
           target: le(300),
         }),
       )
+      if (mode === 'awaited')
+        peaks.push(`${total}: ${mib(median(r.readers.map((x) => x.peakMiB)))}`)
     }
+    // Memory at a second size, same layout: flat means the reader's peak does not grow
+    // with the number of messages it catches up on.
+    const little = await linkupRun(net.bootstrap, small, 'awaited', !ctx.quick, runs, ctx)
+    rows.push(
+      result({
+        name: `catch-up ${small} msgs (each send awaited)`,
+        runs: little.readers.map((x) => x.allMs),
+        unit: 'ms',
+        note: 'context: the same at a quarter of the size',
+      }),
+      result({
+        name: `catch-up reader peak RSS, ${total} msgs`,
+        value: Number(peaks[0].split(': ')[1]),
+        unit: 'MiB',
+        baseline: 'plain hypercore reader',
+        baseline_value: median(base.map((b) => b.peakMiB)),
+        note: `median peak RSS of the late reader (each send awaited) at ${peaks[0]} MiB and at ${small}: ${mib(median(little.readers.map((x) => x.peakMiB)))} MiB`,
+      }),
+    )
     return rows
   } finally {
     await net.destroy()

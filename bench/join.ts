@@ -282,6 +282,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
           unit: 'ms',
           baseline: 'bare hyperswarm join',
           baseline_value: b.p50,
+          baseline_timed_out: { count: t.bare.censored, of: b.n },
           target: le(50),
           note: `${l.n} trials: LinkUp max ${l.max.toFixed(0)} ms${censored(t.linkup)}; bare max ${b.max.toFixed(0)} ms${censored(t.bare)}`,
         }),
@@ -300,6 +301,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         unit: 'ms',
         baseline: `${crowdSize} bare swarms join at once`,
         baseline_value: bare.anyMs,
+        baseline_timed_out: { count: bare.anyMs === null ? 1 : 0, of: 1 },
         target: le(3000),
         note:
           [
@@ -315,6 +317,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         unit: 'ms',
         baseline: `${crowdSize} bare swarms join at once`,
         baseline_value: bare.meshMs,
+        baseline_timed_out: { count: bare.meshMs === null ? 1 : 0, of: 1 },
         target: le(10_000),
         note:
           [

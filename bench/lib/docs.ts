@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import type { Machine } from './machine'
 import type { Result } from './result'
+import { describeSource, type Source } from './source'
 import { markdownTable } from './table'
 
 // Keeps the results section of docs/BENCHMARKS.md in step with the last full run:
@@ -13,6 +14,7 @@ export async function updateDocs(
   file: string,
   report: {
     machine: Machine
+    source: Source
     command: string
     seconds: number
     loads?: Record<string, number>
@@ -36,7 +38,7 @@ export async function updateDocs(
   const section = [
     START,
     '',
-    `Produced by \`${report.command}\` on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, Node ${m.node}; the run took ${report.seconds} s.`,
+    `Produced by \`${report.command}\` on ${m.date.slice(0, 10)} at ${describeSource(report.source)}: ${m.cpu}, ${m.cores} cores, Node ${m.node}; the run took ${report.seconds} s.`,
     '',
     report.loads
       ? `Load average (1 min) as each benchmark started: ${Object.entries(report.loads)

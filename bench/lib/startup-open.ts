@@ -1,29 +1,64 @@
+import { execFile } from 'node:child_process'
 import path from 'node:path'
-import Corestore from 'corestore'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { build } from 'esbuild'
 import type { Bootstrap } from './net'
 
-// The timed side of the start-up benchmark, run in a fresh process per open. It must
-// not import the engine statically: loading the engine's modules is timed apart.
+// The timed sides of the start-up benchmark, each in a fresh process. The engine's open
+// runs the engine as the app ships it: LinkUp's code bundled by esbuild with every
+// dependency external (as scripts/build-electron.mjs does), loaded by plain node, so
+// module loading is timed as a user pays for it (lib/cold-open.mjs). The baseline runs
+// in a bench worker and imports corestore inside its timed window.
 
 export const PAGE = 50
 
-async function openEngine(storage: string, bootstrap: Bootstrap) {
-  const t0 = performance.now()
-  const { LinkupNode } = await import('../../src/core/node')
-  const t1 = performance.now()
-  const node = new LinkupNode({ storage, bootstrap, host: '127.0.0.1' })
-  await node.ready()
-  const readyAt = performance.now()
-  const room = node.rooms()[0].key
-  const page = await node.history(room, { limit: PAGE })
-  const t2 = performance.now()
-  await node.close()
-  if (page.length !== PAGE) throw new Error(`history returned ${page.length} entries`)
-  return { importMs: t1 - t0, ms: t2 - t1, readyMs: readyAt - t1 }
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const ROOT = path.join(HERE, '..', '..')
+const COLD_OPEN = path.join(HERE, 'cold-open.mjs')
+const run = promisify(execFile)
+
+export interface EngineOpen {
+  cold: { ms: number; importMs: number; readyMs: number }
+  warmMs: number[]
+  peakMiB: number
+}
+
+/** Bundles src/core/node.ts like the shipped app; returns the bundle's path. */
+export async function bundleEngine(): Promise<string> {
+  const outfile = path.join(ROOT, '.tmp', 'bench-engine', 'node.mjs')
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/core/node.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+  return outfile
+}
+
+/** A cold open in a fresh plain-node process, then `warm` more opens in that process. */
+export async function openEngine(
+  bundle: string,
+  storage: string,
+  bootstrap: Bootstrap,
+  warm: number,
+): Promise<EngineOpen> {
+  const job = JSON.stringify({ storage, bootstrap, page: PAGE, warm })
+  const { stdout } = await run(process.execPath, [COLD_OPEN, bundle, job], {
+    cwd: ROOT,
+    timeout: 60_000,
+  })
+  return JSON.parse(stdout.trim().split('\n').pop()!)
 }
 
 async function openPlain(storage: string, keys: string[]) {
   const t0 = performance.now()
+  const { default: Corestore } = await import('corestore')
   const store = new Corestore(path.join(storage, 'cores'))
   await store.ready()
   for (const key of keys) {
@@ -39,4 +74,4 @@ async function openPlain(storage: string, keys: string[]) {
   return { ms }
 }
 
-export const worker = { openEngine, openPlain }
+export const worker = { openPlain }

@@ -1,4 +1,4 @@
-import type { Result } from './result'
+import { spread, type Result } from './result'
 
 // Prints results as an aligned text table for the terminal and as a Markdown table
 // for docs/BENCHMARKS.md; both show the same columns.
@@ -6,10 +6,21 @@ import type { Result } from './result'
 const HEAD = ['benchmark', 'LinkUp', 'baseline', 'ratio', 'target', 'pass']
 
 function cells(r: Result): string[] {
+  const range = spread(r)
   const value =
-    r.value === null ? (r.note?.startsWith('pending') ? 'pending' : 'n/a') : `${r.value} ${r.unit}`
-  const base = r.baseline_value === null ? '' : `${r.baseline_value} ${r.unit} (${r.baseline})`
-  const pass = r.pass === null ? '' : r.pass ? 'yes' : 'MISS'
+    r.value === null
+      ? r.note?.startsWith('pending')
+        ? 'pending'
+        : 'n/a'
+      : `${r.value} ${r.unit}${range ? ` (median; ${range})` : ''}`
+  const t = r.baseline_timed_out
+  const base = t
+    ? `n/a (${t.count} of ${t.of} timed out) (${r.baseline})`
+    : r.baseline_value === null
+      ? ''
+      : `${r.baseline_value} ${r.unit} (${r.baseline})`
+  const pass =
+    r.pass === null ? (r.note?.includes('not judged') ? 'not judged' : '') : r.pass ? 'yes' : 'MISS'
   return [r.name, value, base, r.ratio === null ? '' : `${r.ratio}×`, r.target ?? '', pass]
 }
 

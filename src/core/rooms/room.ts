@@ -20,6 +20,8 @@ import { WriterQuota } from './quota'
 import { ModerationList, type Moderation } from './moderation'
 
 const NEWEST_FIRST_BLOCKS = 64
+/** The backlog download starts once a writer's newest blocks are here, or after this. */
+const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
 
 export interface RoomContext {
@@ -85,6 +87,7 @@ export class Room extends EventEmitter {
   private readonly marks: Marks
   readonly moderation: ModerationList
   private readonly tailRequested = new WeakMap<any, number>()
+  private readonly backlog = new WeakSet<any>()
   private readonly cores: any[] = []
   /** Cores this room replicates (writers, drives): attached on each of its open channels. */
   private readonly shared = new Map<string, any>()
@@ -143,6 +146,7 @@ export class Room extends EventEmitter {
       core,
       () => ({ name: this.ctx.profile().name, profileSeq: this.profileSeq }),
       (seq) => (this.profileSeq = seq),
+      (seq, block) => this.timeline.ownBlock(seq, block),
     )
     this.profileSeq = await this.findProfileSeq(core)
     this.delivery = new Delivery(
@@ -311,7 +315,7 @@ export class Room extends EventEmitter {
       this.sync.poke()
     })
     this.fetchNewestFirst(core)
-    this.ranges.set(key, core.download({ start: 0, end: -1 }))
+    setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
     const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
@@ -334,15 +338,36 @@ export class Room extends EventEmitter {
 
   /**
    * Asks for the newest blocks of a writer before its backlog, so someone who was away
-   * sees the latest messages first; the backlog follows from the full-range download.
+   * sees the latest messages first. The backlog (the full, live range) is asked for only
+   * once they are here: started together, its requests would share every peer's request
+   * slots with the newest blocks. A writer that grows while we hold all it had before
+   * needs no range of its own: the live range already asks for the new blocks.
    */
   private fetchNewestFirst(core: any): void {
     const length = core.length
     const known = this.tailRequested.get(core) ?? 0
     if (length <= known) return
     this.tailRequested.set(core, length)
+    if (known > 0 && this.backlog.has(core) && core.contiguousLength >= known) return
     const start = Math.max(known, length - NEWEST_FIRST_BLOCKS, 0)
-    if (start < length) core.download({ start, end: length })
+    if (start >= length) return
+    const tail = core.download({ start, end: length })
+    if (!this.backlog.has(core)) {
+      const next = () => this.fetchBacklog(core)
+      tail.done().then(next, next)
+    }
+  }
+
+  /**
+   * The whole writer, live: everything not held yet, and every block it appends. Not
+   * while the writer is paused over its quota (resume() asks for the range then).
+   */
+  private fetchBacklog(core: any): void {
+    if (this.closed || this.backlog.has(core) || core.closing || core.closed) return
+    const key = b4a.toString(core.key, 'hex')
+    if (this.quotas.get(key)?.paused) return
+    this.backlog.add(core)
+    if (!this.ranges.has(key)) this.ranges.set(key, core.download({ start: 0, end: -1 }))
   }
 
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */

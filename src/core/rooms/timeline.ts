@@ -17,6 +17,8 @@ import { MAX_CLOCK_AHEAD_MS, MAX_FUTURE_BLOCKS_PER_WRITER } from '../../shared/l
 
 const READ_CHUNK_BLOCKS = 32
 const FORWARD_CHUNK_BLOCKS = 512
+/** Own blocks kept in memory between their append and their first read. */
+const MAX_APPENDED_BLOCKS = 1024
 const ALL_LOADED = ''
 const NOTHING_LOADED = '\uffff'
 
@@ -85,6 +87,8 @@ export class Timeline extends EventEmitter {
   private readonly byId = new Map<string, TimelineEntry>()
   private readonly overlay = new Map<string, Overlay>()
   private lock: Promise<unknown> = Promise.resolve()
+  /** Own blocks being appended, by seq: read from here rather than back from disk. */
+  private readonly appended = new Map<number, Buffer>()
   private futureTimer: NodeJS.Timeout | null = null
   private closed = false
 
@@ -323,7 +327,25 @@ export class Timeline extends EventEmitter {
     })
   }
 
+  /**
+   * The writer hands over each own block as it appends it (null: the append failed).
+   * Reading it back from disk would cost a synchronous storage read per message sent.
+   */
+  ownBlock(seq: number, block: Uint8Array | null): void {
+    if (!block) this.appended.delete(seq)
+    else this.appended.set(seq, Buffer.from(block.buffer, block.byteOffset, block.byteLength))
+    // Read blocks are dropped as they are used; this only bounds a writer nobody reads.
+    if (this.appended.size > MAX_APPENDED_BLOCKS) this.appended.clear()
+  }
+
   private readRange(w: Writer, start: number, end: number): Promise<Array<Buffer | null>> {
+    if (w.own && this.appended.size) {
+      const blocks: Buffer[] = []
+      for (let seq = start; seq < end && this.appended.has(seq); seq++)
+        blocks.push(this.appended.get(seq)!)
+      for (let seq = start; seq < end; seq++) this.appended.delete(seq)
+      if (blocks.length === end - start) return Promise.resolve(blocks)
+    }
     return this.reads.range(w.core, start, end)
   }
 

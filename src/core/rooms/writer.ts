@@ -23,6 +23,9 @@ export class BatchWriter {
     private readonly core: any,
     private readonly header: () => { name: string; profileSeq: number },
     private readonly onProfileBlock: (seq: number) => void,
+    /** Gets each block as it is appended (null if the append failed), so the timeline
+     * can take it from memory instead of reading it back from disk. */
+    private readonly onBlock: (seq: number, block: Uint8Array | null) => void = () => {},
   ) {}
 
   append(entry: Entry): Promise<{ seq: number; i: number }> {
@@ -49,7 +52,13 @@ export class BatchWriter {
             hasProfile ? seq : profileSeq,
             batch.map((p) => p.entry),
           )
-          await this.core.append(block)
+          this.onBlock(seq, block)
+          try {
+            await this.core.append(block)
+          } catch (err) {
+            this.onBlock(seq, null)
+            throw err
+          }
           if (hasProfile) this.onProfileBlock(seq)
           batch.forEach((p, i) => p.resolve({ seq, i }))
         } catch (err: any) {
