@@ -88,6 +88,7 @@ test('a clock that goes backwards along a core is invalid and counted', async ()
     { t: 'text', h: h + 1, text: 'backwards inside a block' },
   ])
   const before = alice.stats.invalidEntries
+  // Whatever order the blocks arrive in, the later entry is the invalid one.
   await waitForTexts(alice, room, ['first', 'in order'])
   await until('the backwards entries to be counted', () => alice.stats.invalidEntries >= before + 2)
   const seen = await texts(alice, room)

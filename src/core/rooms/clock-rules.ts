@@ -20,6 +20,12 @@ export interface Checked {
   backwards: number
   /** Wall ms at which held-back entries of this block are due; 0 when none are held. */
   dueAt: number
+  /**
+   * The next block was read first, and some of its entries are not above this block's
+   * newest: those (of block seq + 1, with h at most this) go backwards and are withdrawn.
+   * So the later entry is the invalid one whatever order the blocks were read in.
+   */
+  withdrawUpTo: number
 }
 
 export class WriterClocks {
@@ -30,6 +36,7 @@ export class WriterClocks {
   check(seq: number, entries: Dated[]): Checked {
     const prev = this.bounds.get(seq - 1)
     const next = this.bounds.get(seq + 1)
+
     const limit = (this.now() + MAX_CLOCK_AHEAD_MS) * HLC_SHIFT
     const ok: Dated[] = []
     let backwards = 0
@@ -39,7 +46,7 @@ export class WriterClocks {
     let max = -1
     for (const dated of entries) {
       const h = dated.entry.h
-      if (h <= last || (next && h >= next[0])) {
+      if (h <= last) {
         backwards++
         continue
       }
@@ -54,7 +61,13 @@ export class WriterClocks {
       ok.push(dated)
     }
     if (max >= 0) this.remember(seq, min, max)
-    return { ok, backwards, dueAt }
+    let withdrawUpTo = -1
+    if (next && max >= next[0]) {
+      withdrawUpTo = max
+      if (next[1] > max) this.remember(seq + 1, max + 1, next[1])
+      else this.bounds.delete(seq + 1)
+    }
+    return { ok, backwards, dueAt, withdrawUpTo }
   }
 
   private remember(seq: number, min: number, max: number): void {

@@ -362,8 +362,9 @@ export class Timeline extends EventEmitter {
         this.emit('profile', w)
       }
     }
-    const { ok, backwards, dueAt } = w.clocks.check(seq, decoded.entries)
+    const { ok, backwards, dueAt, withdrawUpTo } = w.clocks.check(seq, decoded.entries)
     this.stats.invalidEntries += backwards
+    if (withdrawUpTo >= 0) this.withdraw(w, seq + 1, withdrawUpTo)
     if (dueAt) this.holdBack(w, seq, dueAt)
     for (const { entry } of ok) if (entry.h < w.since) w.since = entry.h
     if (ok.length && !w.seen) {
@@ -390,6 +391,22 @@ export class Timeline extends EventEmitter {
       }
     }
     return items
+  }
+
+  /**
+   * Entries of block `seq` read before the block below them turned out to go backwards:
+   * they are invalid, as they would have been if read in order. Shown as deleted where
+   * they were already shown (every peer orders the rest the same).
+   */
+  private withdraw(w: Writer, seq: number, upTo: number): void {
+    for (const item of this.byId.values()) {
+      if (item.author !== w.key || item.deleted || !item.id.startsWith(`${w.key}.${seq}.`)) continue
+      if (parseInt(item.order.slice(0, 11), 36) > upTo) continue
+      this.stats.invalidEntries++
+      item.deleted = true
+      item.text = ''
+      if (this.isLoaded(item)) this.emit('updated', item)
+    }
   }
 
   /**
