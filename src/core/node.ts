@@ -15,6 +15,8 @@ import type {
   PeerInfo,
   Profile,
   RoomInfo,
+  RoomStats,
+  SearchHit,
   TimelineEntry,
 } from '../shared/types'
 import { MAX_ROOM_NAME_CHARS, MAX_TEXT_BYTES, HISTORY_PAGE } from '../shared/limits'
@@ -27,6 +29,7 @@ import { Files, type DownloadResult } from './files/files'
 import { Identity } from './identity'
 import { StorageLock } from './lock'
 import { Room } from './rooms/room'
+import { Social, type SendOptions } from './social'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
@@ -43,6 +46,8 @@ export interface LinkupNodeOptions {
   maxFileBytes?: number
   /** A download with no progress for this long gives up (its blocks stay for a retry). */
   fileStallMs?: number
+  /** Marks this member as a bot in its profile (bot/client.ts). */
+  bot?: boolean
 }
 
 /**
@@ -63,6 +68,8 @@ export class LinkupNode extends EngineEmitter {
   private readonly rooms_ = new Map<string, Room>()
   private readonly authorisedConns = new WeakSet<any>()
   private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
+  /** Replies, reactions, mentions, typing, search, ~info: src/core/social.ts. */
+  readonly social = new Social(this)
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -102,6 +109,10 @@ export class LinkupNode extends EngineEmitter {
       this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed) })
       this.swarm.on('connection', (conn: any) => this.onConnection(conn))
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
+      if (this.opts.bot !== undefined && this.opts.bot !== this.config.data.profile.bot) {
+        this.config.data.profile.bot = this.opts.bot
+        await this.config.save()
+      }
       for (const state of this.config.data.rooms) await this.openRoom(state)
     } catch (err) {
       await this.files?.close().catch(() => {})
@@ -141,6 +152,7 @@ export class LinkupNode extends EngineEmitter {
         profile: () => ({
           name: this.config.data.profile.name,
           avatar: this.config.data.profile.avatar,
+          bot: this.config.data.profile.bot,
         }),
         authorised: (conn) => {
           if (this.authorisedConns.has(conn)) return
@@ -163,7 +175,9 @@ export class LinkupNode extends EngineEmitter {
     room.on('peer:left', (peer) => this.emit('peer:left', peer))
     room.on('room:updated', () => this.emit('room:updated', room.info()))
     room.on('sync', (p) => this.emit('sync:progress', { room: room.key, ...p }))
+    room.on('typing', (members) => this.emit('typing:updated', { room: room.key, members }))
     await room.open()
+    this.social.opened(room)
     return room
   }
 
@@ -185,7 +199,7 @@ export class LinkupNode extends EngineEmitter {
 
   get profile(): Profile {
     const p = this.config.data.profile
-    return { key: this.identity.publicKey, name: p.name, avatar: p.avatar }
+    return { key: this.identity.publicKey, name: p.name, avatar: p.avatar, bot: p.bot }
   }
 
   get named(): boolean {
@@ -207,7 +221,8 @@ export class LinkupNode extends EngineEmitter {
     return [...this.rooms_.values()].map((room) => room.info())
   }
 
-  private room(key: string): Room {
+  /** The joined room with this key, or a clear error (src/core/social.ts uses it). */
+  room(key: string): Room {
     const room = this.rooms_.get(key)
     if (!room) throw new Error('You are not in that room.')
     return room
@@ -244,15 +259,19 @@ export class LinkupNode extends EngineEmitter {
     this.rooms_.delete(key)
     this.config.data.rooms = this.config.data.rooms.filter((r) => r.key !== key)
     await this.config.save()
+    await this.social.closed(room)
     await room.close()
     this.emit('room:left', { key })
   }
 
-  async send(room: string, text: string): Promise<TimelineEntry> {
+  async send(room: string, text: string, opts: SendOptions = {}): Promise<TimelineEntry> {
     if (typeof text !== 'string' || !text.trim()) throw new Error('A message needs some text.')
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
-    const item = await this.room(room).append({ t: 'text', h: this.clock.tick(), text })
+    const r = this.room(room)
+    const extra = await this.social.textFields(r, opts)
+    const item = await r.append({ t: 'text', h: this.clock.tick(), text, ...extra })
+    r.sendTyping(false)
     if (!item) throw new Error('The message was written but is hidden by ~clear.')
     return item
   }
@@ -294,6 +313,7 @@ export class LinkupNode extends EngineEmitter {
       avatar: w.own ? this.profile.avatar : w.avatar,
       online: w.own || online.has(w.key),
       own: w.own,
+      bot: w.own ? this.config.data.profile.bot : !!w.bot,
     }))
   }
 
@@ -397,6 +417,30 @@ export class LinkupNode extends EngineEmitter {
 
   // ---- end of files ----
 
+  // ---- replies, reactions, typing, search, ~info: thin wrappers over src/core/social.ts ----
+
+  react(room: string, id: string, emoji: string): Promise<TimelineEntry> {
+    return this.social.react(room, id, emoji)
+  }
+
+  /** Any entry by id, loaded or not (what a reply quotes), or null. */
+  entry(room: string, id: string): Promise<TimelineEntry | null> {
+    return this.social.entry(room, id)
+  }
+
+  /** We are typing in a room: peers see it for a few seconds (never stored). */
+  typing(room: string): void {
+    this.social.typing(room)
+  }
+
+  search(room: string, query: string, limit?: number): Promise<SearchHit[]> {
+    return this.social.search(room, query, limit)
+  }
+
+  roomStats(room: string): RoomStats {
+    return this.social.stats(room)
+  }
+
   /** Own writer key in a room: the member key peers see. */
   memberKey(room: string): string {
     return this.room(room).ownKey
@@ -411,6 +455,7 @@ export class LinkupNode extends EngineEmitter {
     await this.opening?.catch(() => {})
     await this.files?.close().catch(() => {})
     for (const timer of this.roomTimers.values()) clearTimeout(timer)
+    await Promise.all([...this.rooms_.values()].map((room) => this.social.closed(room)))
     await Promise.all([...this.rooms_.values()].map((room) => room.close()))
     this.rooms_.clear()
     await this.config.flush()

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import {
   MAX_BLOCK_BYTES,
   MAX_ENTRIES_PER_BLOCK,
+  MAX_EMOJI_BYTES,
   MAX_FILE_NAME_CHARS,
+  MAX_MENTIONS,
   MAX_NAME_CHARS,
   MAX_TEXT_BYTES,
   MAX_VOICE_NOTE_MS,
@@ -22,6 +24,22 @@ const hlc = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const text = z.string().refine((s) => utf8Bytes(s) <= MAX_TEXT_BYTES, 'text too long')
 /** Position of an entry in its writer core: block seq and index inside the block. */
 const target = z.object({ seq: z.number().int().nonnegative(), i: z.number().int().nonnegative() })
+/**
+ * An entry of any writer in the room: replies and reactions name other members' entries,
+ * so unlike edit/delete (own core only) they carry the target's writer key.
+ */
+const ref = target.extend({ w: hex(32) })
+
+/** One emoji (a grapheme of pictographs, joiners, modifiers, flags, keycaps); no text. */
+const EMOJI =
+  /^(?:[\p{Extended_Pictographic}\p{Regional_Indicator}#*0-9]\uFE0F?\u20E3?[\u{1F3FB}-\u{1F3FF}]?\u200D?)+$/u
+export const emoji = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => utf8Bytes(s) <= MAX_EMOJI_BYTES && EMOJI.test(s) && /[^0-9#*]/u.test(s),
+    'not an emoji',
+  )
 
 export const FileRefSchema = z.object({
   drive: hex(32),
@@ -32,8 +50,20 @@ export const FileRefSchema = z.object({
   hash: hex(32),
 })
 
+// Versioning: the block format stays v 1; entry types and optional fields are added,
+// never changed, so an older reader skips what it does not know (counted as invalid) and
+// reads the rest. Added since the first release: text.re and text.m (replies, mentions),
+// 'react', profile.bot.
 export const EntrySchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('text'), h: hlc, text }),
+  z.object({
+    t: z.literal('text'),
+    h: hlc,
+    text,
+    /** The entry this one replies to. */
+    re: ref.optional(),
+    /** Member (writer) keys this text mentions: names are display only. */
+    m: z.array(hex(32)).max(MAX_MENTIONS).optional(),
+  }),
   z.object({ t: z.literal('file'), h: hlc, file: FileRefSchema }),
   z.object({
     t: z.literal('audio'),
@@ -49,9 +79,13 @@ export const EntrySchema = z.discriminatedUnion('t', [
       .min(1)
       .max(MAX_NAME_CHARS * 4),
     avatar: FileRefSchema.nullable(),
+    /** The member is a bot: other bots ignore its messages by default. */
+    bot: z.boolean().optional(),
   }),
   z.object({ t: z.literal('edit'), h: hlc, target, text }),
   z.object({ t: z.literal('delete'), h: hlc, target }),
+  /** Reaction toggle: the writer's newest one per (target, emoji) says on or off. */
+  z.object({ t: z.literal('react'), h: hlc, target: ref, e: emoji, on: z.boolean() }),
 ])
 
 export type Entry = z.infer<typeof EntrySchema>

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import {
+  MAX_EMOJI_BYTES,
   MAX_FILE_NAME_CHARS,
+  MAX_MENTIONS,
   MAX_NAME_CHARS,
+  MAX_SEARCH_QUERY_CHARS,
+  MAX_SEARCH_RESULTS,
   MAX_ROOM_NAME_CHARS,
   MAX_TEXT_BYTES,
   MAX_UPLOAD_CHUNK_BYTES,
@@ -14,6 +18,8 @@ import type {
   PeerInfo,
   Profile,
   RoomInfo,
+  RoomStats,
+  SearchHit,
   TimelineEntry,
 } from './types'
 
@@ -56,7 +62,34 @@ export const commandSchemas = {
       limit: z.number().int().min(1).max(1000),
     }),
   ]),
-  'message:send': z.tuple([z.object({ room: roomKey, text })]),
+  'message:send': z.tuple([
+    z.object({
+      room: roomKey,
+      text,
+      replyTo: entryId.optional(),
+      mentions: z.array(roomKey).max(MAX_MENTIONS).optional(),
+    }),
+  ]),
+  'reaction:toggle': z.tuple([
+    z.object({
+      room: roomKey,
+      id: entryId,
+      emoji: z
+        .string()
+        .min(1)
+        .max(MAX_EMOJI_BYTES * 2),
+    }),
+  ]),
+  'entry:get': z.tuple([z.object({ room: roomKey, id: entryId })]),
+  'typing:start': z.tuple([z.object({ room: roomKey })]),
+  'search:run': z.tuple([
+    z.object({
+      room: roomKey,
+      query: z.string().max(MAX_SEARCH_QUERY_CHARS * 4),
+      limit: z.number().int().min(1).max(MAX_SEARCH_RESULTS).optional(),
+    }),
+  ]),
+  'room:stats': z.tuple([z.object({ room: roomKey })]),
   'message:edit': z.tuple([z.object({ room: roomKey, id: entryId, text })]),
   'message:delete': z.tuple([z.object({ room: roomKey, id: entryId })]),
   'command:run': z.tuple([z.object({ room: roomKey.optional(), input: text })]),
@@ -118,6 +151,13 @@ export interface CommandResults {
   'room:markRead': RoomInfo
   'history:load': TimelineEntry[]
   'message:send': TimelineEntry
+  /** The entry reacted to, with its reactions now. */
+  'reaction:toggle': TimelineEntry
+  /** Any entry by id (what a reply quotes), or null when it is not here. */
+  'entry:get': TimelineEntry | null
+  'typing:start': void
+  'search:run': SearchHit[]
+  'room:stats': RoomStats
   'message:edit': TimelineEntry
   'message:delete': TimelineEntry
   'command:run': CommandResult
@@ -149,6 +189,7 @@ export const eventNames: EventName[] = [
   'network:updated',
   'file:progress',
   'avatar:updated',
+  'typing:updated',
 ]
 
 /** A command handler's outcome as it crosses the boundary: errors are plain messages. */
@@ -168,6 +209,11 @@ export interface LinkupApi {
   markRead: Invoke<'room:markRead'>
   loadHistory: Invoke<'history:load'>
   sendMessage: Invoke<'message:send'>
+  toggleReaction: Invoke<'reaction:toggle'>
+  getEntry: Invoke<'entry:get'>
+  startTyping: Invoke<'typing:start'>
+  search: Invoke<'search:run'>
+  roomStats: Invoke<'room:stats'>
   editMessage: Invoke<'message:edit'>
   deleteMessage: Invoke<'message:delete'>
   runCommand: Invoke<'command:run'>
@@ -196,6 +242,11 @@ export const apiCommands = {
   markRead: 'room:markRead',
   loadHistory: 'history:load',
   sendMessage: 'message:send',
+  toggleReaction: 'reaction:toggle',
+  getEntry: 'entry:get',
+  startTyping: 'typing:start',
+  search: 'search:run',
+  roomStats: 'room:stats',
   editMessage: 'message:edit',
   deleteMessage: 'message:delete',
   runCommand: 'command:run',

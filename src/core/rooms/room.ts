@@ -11,6 +11,7 @@ import { Timeline, type Writer } from './timeline'
 import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
 import { Discovery } from '../net/discovery'
+import { Social } from './social'
 
 const NEWEST_FIRST_BLOCKS = 64
 const SYNC_REPORT_MS = 100
@@ -20,7 +21,7 @@ export interface RoomContext {
   swarm: any
   clock: HybridClock
   stats: { invalidEntries: number; droppedFrames: number; droppedPeers: number }
-  profile(): { name: string; avatar: any }
+  profile(): { name: string; avatar: any; bot?: boolean }
   /** Called once a connection has proved a room key: only then do cores replicate on it. */
   authorised(conn: any): void
 }
@@ -43,6 +44,8 @@ export class Room extends EventEmitter {
   readonly topic: Buffer
   readonly timeline: Timeline
   readonly channels = new Map<any, RoomChannel>()
+  /** Reactions and typing (social.ts). */
+  readonly social: Social
   private own!: Writer
   private writer!: BatchWriter
   private profileSeq = -1
@@ -68,6 +71,11 @@ export class Room extends EventEmitter {
     this.keyBuf = Buffer.from(state.key, 'hex')
     this.topic = roomTopic(this.keyBuf)
     this.timeline = new Timeline(this.key, ctx.clock, ctx.stats)
+    this.social = new Social(
+      this.timeline,
+      (item) => this.visible(item) && this.emit('entry:updated', item),
+      () => this.emit('typing', this.social.typingMembers()),
+    )
     this.timeline.on(
       'added',
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:added', item),
@@ -139,6 +147,7 @@ export class Room extends EventEmitter {
         onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
         onwriters: (_ch, keys) => keys.forEach((k) => this.addWriter(k).catch(() => {})),
         onpeers: () => {},
+        ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
         ondropped: (reason) => {
           if (reason === 'failed room proof') this.ctx.stats.droppedPeers++
           else this.ctx.stats.droppedFrames++
@@ -160,6 +169,7 @@ export class Room extends EventEmitter {
   private onChannelClose(ch: RoomChannel, wasOpen: boolean): void {
     if (this.channels.get(ch.conn) === ch) this.channels.delete(ch.conn)
     if (this.closed || !wasOpen) return
+    this.social.typing.stop(ch.writer)
     this.emit('peer:left', this.peerInfo(ch))
     this.emit('room:updated')
   }
@@ -246,9 +256,10 @@ export class Room extends EventEmitter {
   }
 
   async announceProfile(): Promise<void> {
-    const { name, avatar } = this.ctx.profile()
+    const { name, avatar, bot } = this.ctx.profile()
     this.own.name = name
-    await this.writer.append({ t: 'profile', h: this.ctx.clock.tick(), name, avatar })
+    const flag = bot ? { bot: true } : {}
+    await this.writer.append({ t: 'profile', h: this.ctx.clock.tick(), name, avatar, ...flag })
   }
 
   /** An own entry, or a clear error: nobody edits or deletes what another member wrote. */
@@ -268,7 +279,7 @@ export class Room extends EventEmitter {
 
   async history(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
     const items = await this.timeline.page(before, limit)
-    return items.filter((item) => this.visible(item))
+    return items.filter((item) => this.visible(item)).map((item) => this.social.decorate(item))
   }
 
   info(): RoomInfo {
@@ -309,6 +320,13 @@ export class Room extends EventEmitter {
     this.channels.delete(conn)
   }
 
+  /** Tells direct peers we are typing, at most once per TYPING_SEND_MS. */
+  sendTyping(typing = true): void {
+    if (typing && !this.social.typing.shouldSend()) return
+    if (!typing) this.social.typing.sent()
+    for (const ch of this.openChannels()) ch.sendTyping(typing)
+  }
+
   rediscover(): void {
     this.discovery?.refresh()
   }
@@ -323,6 +341,7 @@ export class Room extends EventEmitter {
     await this.writer?.close()
     this.closed = true
     this.discovery?.destroy()
+    this.social.close()
     if (this.syncTimer) clearTimeout(this.syncTimer)
     for (const unpair of this.paired.values()) unpair()
     this.paired.clear()

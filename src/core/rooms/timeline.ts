@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import b4a from 'b4a'
 import { lowerBoundByOrder } from '../../shared/order'
-import { decodeBlock, entryId, orderKey, type Entry } from '../../shared/entries'
+import { decodeBlock, entryId, orderKey, parseEntryId, type Entry } from '../../shared/entries'
 import type { FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
@@ -26,6 +26,8 @@ export interface Writer {
   avatar: FileRef | null
   /** h of the profile entry `avatar` came from: a newer one wins. */
   profileH: number
+  /** Its profile says it is a bot. */
+  bot?: boolean
   /** Seq of the block whose header gave `name`. */
   nameSeq: number
   /** Blocks [low, high) are read; blocks below low are not. */
@@ -52,6 +54,7 @@ export class Timeline extends EventEmitter {
   private readonly byId = new Map<string, TimelineEntry>()
   private readonly overlay = new Map<string, Overlay>()
   private lock: Promise<unknown> = Promise.resolve()
+  private ownKey = ''
 
   constructor(
     readonly room: string,
@@ -89,6 +92,7 @@ export class Timeline extends EventEmitter {
         arrived: [],
       }
       this.writers.set(key, w)
+      if (own) this.ownKey = key
       if (top > 0) await this.readHeader(w, top - 1)
       // Joining the merge can put some of its entries above the floor.
       if (this.floor !== NOTHING_LOADED && top > 0) await this.pullAboveFloor(w)
@@ -237,6 +241,9 @@ export class Timeline extends EventEmitter {
         this.applyChange(entryId(w.key, entry.target.seq, entry.target.i), entry)
       } else if (entry.t === 'profile') {
         this.applyProfile(w, entry)
+      } else if (entry.t === 'react') {
+        // Held by the room's Reactions (reactions.ts), not by the timeline.
+        this.emit('reaction', w.key, entry)
       } else {
         const item = this.toItem(w, seq, i, entry)
         // Never twice, whatever path read the block again.
@@ -255,7 +262,15 @@ export class Timeline extends EventEmitter {
     i: number,
     entry: Entry & { t: 'text' | 'file' | 'audio' },
   ): TimelineEntry {
+    const extra: Partial<TimelineEntry> = w.bot ? { authorBot: true } : {}
+    if (entry.t === 'text' && entry.re)
+      extra.replyTo = entryId(entry.re.w, entry.re.seq, entry.re.i)
+    if (entry.t === 'text' && entry.m?.length) {
+      extra.mentions = [...new Set(entry.m)]
+      extra.mentioned = !!this.ownKey && extra.mentions.includes(this.ownKey) && !w.own
+    }
     return {
+      ...extra,
       id: entryId(w.key, seq, i),
       room: this.room,
       author: w.key,
@@ -308,6 +323,7 @@ export class Timeline extends EventEmitter {
     if (entry.t !== 'profile' || entry.h <= w.profileH) return
     w.profileH = entry.h
     w.avatar = entry.avatar
+    w.bot = entry.bot === true
     this.emit('profile', w)
   }
 
@@ -323,6 +339,23 @@ export class Timeline extends EventEmitter {
   get(id: string): TimelineEntry | undefined {
     const item = this.byId.get(id)
     return item && this.isLoaded(item) ? item : undefined
+  }
+
+  /**
+   * Any entry by id, loaded or not: what replies quote and search finds. Reads the one
+   * block from disk when the entry was never decoded; null when it is not here.
+   */
+  async lookup(id: string): Promise<TimelineEntry | null> {
+    const known = this.byId.get(id)
+    if (known) return known
+    const pos = parseEntryId(id)
+    const w = pos && this.writers.get(pos.writer)
+    if (!pos || !w || pos.seq >= w.core.length) return null
+    const block = await w.core.get(pos.seq, { wait: false }).catch(() => null)
+    if (!block) return null
+    const found = decodeBlock(block).entries.find((e) => e.i === pos.i)?.entry
+    if (!found || (found.t !== 'text' && found.t !== 'file' && found.t !== 'audio')) return null
+    return this.toItem(w, pos.seq, pos.i, found)
   }
 
   /** Writes the writer's current name on the loaded entries it wrote. */
