@@ -11,7 +11,7 @@ import {
 } from './limits'
 
 // The wire format of room history. One hypercore block is a JSON batch
-// { v: 1, n: name, ps: profileSeq, e: [entry, ...] }; the block is signed by its writer core, so the author of
+// { v: 1, n: name, ps: profileSeq, e: [entry, ...] } (and b: 1 from a bot); the block is signed by its writer core, so the author of
 // every entry is the core's key and never a field. Entries are validated on read:
 // an invalid one is skipped and counted, the rest of the block still counts.
 
@@ -95,6 +95,8 @@ export interface DecodedBlock {
   /** The writer's display name when it wrote the block, and the seq of its latest profile block. */
   name: string
   profileSeq: number
+  /** The writer says it is a bot: every block says so, so no block is read without it. */
+  bot: boolean
   entries: Array<{ i: number; entry: Entry }>
   /** Entries that were present but unknown or invalid. */
   invalid: number
@@ -102,7 +104,7 @@ export interface DecodedBlock {
 
 /** Decodes one block. Never throws: a block that is not a batch is all invalid. */
 export function decodeBlock(block: Uint8Array): DecodedBlock {
-  const bad = { name: '', profileSeq: -1, entries: [], invalid: 1 }
+  const bad = { name: '', profileSeq: -1, bot: false, entries: [], invalid: 1 }
   if (block.byteLength > MAX_BLOCK_BYTES) return bad
   let raw: unknown
   try {
@@ -113,10 +115,11 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   if (!raw || typeof raw !== 'object' || (raw as any).v !== 1 || !Array.isArray((raw as any).e)) {
     return bad
   }
-  const { n, ps, e: list } = raw as { n: unknown; ps: unknown; e: unknown[] }
+  const { n, ps, b, e: list } = raw as { n: unknown; ps: unknown; b: unknown; e: unknown[] }
   const out: DecodedBlock = {
     name: typeof n === 'string' ? n.slice(0, 256) : '',
     profileSeq: Number.isSafeInteger(ps) && (ps as number) >= 0 ? (ps as number) : -1,
+    bot: b === 1,
     entries: [],
     invalid: 0,
   }
@@ -129,8 +132,14 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   return out
 }
 
-export function encodeBlock(name: string, profileSeq: number, entries: Entry[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, n: name, ps: profileSeq, e: entries }))
+export function encodeBlock(
+  name: string,
+  profileSeq: number,
+  entries: Entry[],
+  bot = false,
+): Uint8Array {
+  const header = bot ? { v: 1, n: name, ps: profileSeq, b: 1 } : { v: 1, n: name, ps: profileSeq }
+  return new TextEncoder().encode(JSON.stringify({ ...header, e: entries }))
 }
 
 /** Sort key shared by every peer: (hlc, writer key, seq, index), as a string. */

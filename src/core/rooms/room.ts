@@ -101,7 +101,11 @@ export class Room extends EventEmitter {
     this.own = await this.timeline.addWriter(core, true, this.ctx.profile().name)
     this.writer = new BatchWriter(
       core,
-      () => ({ name: this.ctx.profile().name, profileSeq: this.profileSeq }),
+      () => ({
+        name: this.ctx.profile().name,
+        profileSeq: this.profileSeq,
+        bot: this.ctx.profile().bot,
+      }),
       (seq) => (this.profileSeq = seq),
     )
     this.profileSeq = await this.findProfileSeq(core)

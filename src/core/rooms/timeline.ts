@@ -108,6 +108,7 @@ export class Timeline extends EventEmitter {
     if (decoded.name && seq >= w.nameSeq) {
       w.name = decoded.name
       w.nameSeq = seq
+      w.bot = decoded.bot
     }
     if (decoded.profileSeq >= 0 && decoded.profileSeq <= seq) {
       const profileBlock = await w.core.get(decoded.profileSeq, { wait: false }).catch(() => null)
@@ -229,6 +230,7 @@ export class Timeline extends EventEmitter {
     // Every block carries its writer's name; the newest block read says it now.
     if (decoded.name && seq >= w.nameSeq) {
       w.nameSeq = seq
+      w.bot = decoded.bot
       if (decoded.name !== w.name) {
         w.name = decoded.name
         this.emit('profile', w)
@@ -323,7 +325,6 @@ export class Timeline extends EventEmitter {
     if (entry.t !== 'profile' || entry.h <= w.profileH) return
     w.profileH = entry.h
     w.avatar = entry.avatar
-    w.bot = entry.bot === true
     this.emit('profile', w)
   }
 

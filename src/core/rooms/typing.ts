@@ -20,14 +20,15 @@ export class Typing {
   /** A typing frame from `writer`: true when it was accepted (not rate-limited). */
   received(writer: string, typing: boolean, now = Date.now()): boolean {
     if (this.closed) return false
-    const last = this.lastFrame.get(writer)
-    if (typing && last !== undefined && now - last < TYPING_MIN_GAP_MS) return false
-    if (this.lastFrame.size > 1024) this.lastFrame.clear()
-    this.lastFrame.set(writer, now)
     if (!typing) {
+      // Costs nothing to hold, so never limited: a stop keeps no state.
       this.stop(writer)
       return true
     }
+    const last = this.lastFrame.get(writer)
+    if (last !== undefined && now - last < TYPING_MIN_GAP_MS) return false
+    if (this.lastFrame.size > 1024) this.lastFrame.clear()
+    this.lastFrame.set(writer, now)
     const was = this.until.get(writer)
     if (was) clearTimeout(was)
     const timer = setTimeout(() => this.stop(writer), this.ttlMs)

@@ -21,7 +21,7 @@ export class BatchWriter {
 
   constructor(
     private readonly core: any,
-    private readonly header: () => { name: string; profileSeq: number },
+    private readonly header: () => { name: string; profileSeq: number; bot?: boolean },
     private readonly onProfileBlock: (seq: number) => void,
   ) {}
 
@@ -43,11 +43,12 @@ export class BatchWriter {
         try {
           const seq = this.core.length
           const hasProfile = batch.some((p) => p.entry.t === 'profile')
-          const { name, profileSeq } = this.header()
+          const { name, profileSeq, bot } = this.header()
           const block = encodeBlock(
             name,
             hasProfile ? seq : profileSeq,
             batch.map((p) => p.entry),
+            bot,
           )
           await this.core.append(block)
           if (hasProfile) this.onProfileBlock(seq)
