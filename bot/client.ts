@@ -40,6 +40,8 @@ export interface ClientOptions {
   listenToBots?: boolean
   /** Marks this client's member as a bot in its profile. Default true. */
   bot?: boolean
+  /** A file download with no progress for this long fails (and the seeder retries it). */
+  fileStallMs?: number
 }
 
 export interface BotMessage {
@@ -296,6 +298,7 @@ export async function createClient(opts: ClientOptions): Promise<LinkupClient> {
     host: opts.host,
     defaultName: name.name,
     bot: opts.bot ?? true,
+    fileStallMs: opts.fileStallMs,
   })
   await node.ready()
   const client = new LinkupClient(node, opts.maxAgeMs, opts.listenToBots ?? false)

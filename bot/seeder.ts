@@ -93,7 +93,7 @@ export function startSeeder(client: LinkupClient, log: Logger, opts: SeederOptio
     if (!client.rooms().some((r) => r.key === job.room)) return
     const delay = Math.min(retryMax, retryBase * 2 ** job.attempt)
     log.warn(
-      `room ${short(job.room)}: could not fetch file ${job.id} (${err?.message ?? err}); retrying in ${Math.round(delay / 1000)} s`,
+      `room ${short(job.room)}: could not fetch file ${job.id} (${err?.message ?? err}); retrying in ${delay / 1000} s`,
     )
     const timer = setTimeout(() => {
       retries.delete(timer)

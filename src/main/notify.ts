@@ -28,11 +28,13 @@ export class NotificationPolicy {
     if (focused || entry.own || entry.deleted || !room) return null
     if (now - entry.time > NOTIFY_MAX_AGE_MS) return null
     const last = this.lastShown.get(entry.room)
-    if (last !== undefined && now - last < NOTIFY_ROOM_INTERVAL_MS) return null
+    // A mention always gets through: it names this member (by key), not the room.
+    if (!entry.mentioned && last !== undefined && now - last < NOTIFY_ROOM_INTERVAL_MS) return null
     this.lastShown.set(entry.room, now)
+    const who = entry.authorName || 'Someone'
     return {
       room: entry.room,
-      title: `${entry.authorName || 'Someone'} in ${room.name}`,
+      title: entry.mentioned ? `${who} mentioned you in ${room.name}` : `${who} in ${room.name}`,
       body: preview(entry),
     }
   }

@@ -104,3 +104,51 @@ test('a file whose author is offline is fetched from the seeding bot alone, howe
 test('without seeding the same file cannot be had (the test above depends on the seeder)', async () => {
   assert.equal(await lateMemberGetsFile(false), false)
 })
+
+test('the seeder retries a failed download with back-off until the author is back', async () => {
+  const aliceDir = await tempDir()
+  let alice = new LinkupNode({
+    storage: aliceDir,
+    bootstrap: net.bootstrap,
+    host: '127.0.0.1',
+    defaultName: 'Alice',
+  })
+  await alice.ready()
+  open.push(alice)
+  const bob = await person('Bob')
+  const room = (await alice.createRoom('retry')).key
+  await bob.joinRoom(room)
+  const src = path.join(await tempDir(), 'later.bin')
+  await fs.writeFile(src, crypto.randomBytes(64 * 1024))
+  const file = await alice.sendFile(room, src)
+  await until('Bob has the file entry', () => bob.entry(room, file.id))
+  await alice.close()
+
+  // The bot hears of the file from Bob, who never fetched it: every try fails for now.
+  const lines: string[] = []
+  const client = await createClient({
+    storage: await tempDir(),
+    name: 'Seeder',
+    bootstrap: net.bootstrap,
+    host: '127.0.0.1',
+    fileStallMs: 500,
+  })
+  open.push(client)
+  await client.join(room)
+  startBot(client, {
+    log: createLogger('info', (line) => lines.push(line)),
+    seed: true,
+    seeder: { retryBaseMs: 100, retryMaxMs: 400 },
+  })
+  const retries = () => lines.filter((l) => l.includes(`could not fetch file ${file.id}`))
+  await until('two failed tries', () => retries().length >= 2)
+  const delays = retries().map((l) => /retrying in ([\d.]+) s/.exec(l)?.[1])
+  assert.deepEqual(delays.slice(0, 2), ['0.1', '0.2'], 'the wait doubles')
+
+  alice = new LinkupNode({ storage: aliceDir, bootstrap: net.bootstrap, host: '127.0.0.1' })
+  await alice.ready()
+  open.push(alice)
+  await until('the bot keeps the file once Alice is back', () =>
+    lines.some((l) => l.includes(`keeping file ${file.id}`)),
+  )
+})

@@ -111,3 +111,16 @@ test('the badge counts unread across rooms, ignoring nonsense', () => {
   assert.equal(unreadTotal([room({ unread: 2 }), room({ unread: 5 }), room({ unread: 0 })]), 7)
   assert.equal(unreadTotal([room({ unread: -3 }), room({ unread: NaN }), room({ unread: 1 })]), 1)
 })
+
+test('a mention notifies even inside the per-room quiet interval, and says so', () => {
+  const policy = new NotificationPolicy()
+  assert.ok(policy.decide(entry(), room(), false, NOW))
+  assert.equal(policy.decide(entry({ id: 'x' }), room(), false, NOW + 10), null)
+  const mention = policy.decide(entry({ id: 'y', mentioned: true }), room(), false, NOW + 20)
+  assert.equal(mention?.title, 'Bob mentioned you in General')
+  assert.equal(
+    policy.decide(entry({ mentioned: true }), room(), true, NOW + 30),
+    null,
+    'focused: quiet',
+  )
+})

@@ -38,6 +38,7 @@ export function TimelineList(props: {
   const timeline = store.timeline(room.key)
   const version = useTimeline(timeline)
   const divider = useAppState((s) => (s.divider?.room === room.key ? s.divider : null))
+  const jumped = useAppState((s) => s.jumped)
   const scrollRef = useRef<HTMLDivElement>(null)
   const entries = timeline.entries
   const count = entries.length
@@ -128,6 +129,19 @@ export function TimelineList(props: {
     }
   }, [store])
 
+  // Jumps to a loaded entry (reply quotes, search hits): the store loads it first.
+  const toEntry = useRef((_id: string) => {})
+  toEntry.current = (id) => {
+    const i = entries.findIndex((e) => e.id === id)
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' })
+  }
+  useEffect(() => {
+    store.scrollToEntry = (id) => toEntry.current(id)
+    return () => {
+      store.scrollToEntry = () => {}
+    }
+  }, [store])
+
   useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState === 'visible' && store.atBottom) store.noteSeen(room.key)
@@ -141,6 +155,9 @@ export function TimelineList(props: {
       edit: props.onEdit,
       remove: (entry) => store.remove(room.key, entry.id).catch((err) => console.error(err)),
       openLink: (url) => void store.api.openLink({ url }),
+      reply: (entry) => store.setReplying(room.key, entry),
+      react: (entry, emoji) =>
+        void store.react(room.key, entry.id, emoji).catch((err) => console.error(err)),
     }),
     [props.onEdit, store, room.key],
   )
@@ -191,6 +208,7 @@ export function TimelineList(props: {
                   day={day}
                   newCount={isNew ? newCount : null}
                   editing={entry.id === props.editingId}
+                  jumped={entry.id === jumped}
                   actions={actions}
                 />
               </div>
