@@ -247,6 +247,7 @@ test('reactions and replies reach a late joiner through store-and-forward, and s
 test('~info reports members, writers, storage, peers, fingerprint and invite', async () => {
   const { alice, room } = await pair('info')
   await alice.send(room, 'one')
+  await until('Alice holds Bob’s first block', () => alice.roomStats(room).members === 2)
   const result = await alice.runCommand('~info', { room })
   assert.equal(result.ok, true)
   const stats = alice.roomStats(room)
