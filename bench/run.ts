@@ -26,6 +26,7 @@ const BENCHMARKS = [
   'scale',
   'startup',
   'renderer',
+  'search',
 ]
 /** A benchmark that runs longer than this is stopped and reported as failed. */
 const LIMIT_MS = { full: 300_000, quick: 40_000 }

@@ -1,24 +1,27 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import MiniSearch from 'minisearch'
+import FlexSearch from 'flexsearch'
 import { decodeBlock, entryId } from '../../shared/entries'
 import { MAX_INDEXED_MESSAGES, MAX_SEARCH_RESULTS } from '../../shared/limits'
 import type { SearchHit, TimelineEntry } from '../../shared/types'
 import { writeFileAtomic } from '../atomic'
 import { readLocalBlocks } from '../rooms/blocks'
 
-// Full-text search over one room's history on disk, with MiniSearch. The index is fed
+// Full-text search over one room's history on disk, with FlexSearch. The index is fed
 // straight from the writer cores (not from the timeline, which holds only what was
 // scrolled to), block by block from a per-writer cursor, so it is built incrementally;
-// it is saved beside the corestore and loaded on start, so it survives restarts. It holds
-// ids and terms only (no text), and at most MAX_INDEXED_MESSAGES messages: past that the
-// first indexed are dropped. Hits are read back from disk for their text.
+// it is saved beside the corestore and loaded on start, so it survives restarts. It
+// holds terms and small numbers (no text); an entry id is kept once, in `docs`. Past
+// MAX_INDEXED_MESSAGES it is rebuilt from the newest part of each writer, so memory
+// stays bounded. Hits are read back from disk for their text.
 
-const INDEX_VERSION = 1
+const INDEX_VERSION = 2
 const READ_CHUNK_BLOCKS = 256
 /** After changes, the index is written at most this often (and on close). */
 const SAVE_DELAY_MS = 10_000
 const EXCERPT_CHARS = 80
+/** Past the cap, the rebuilt index keeps about this share of it. */
+const KEEP_AFTER_CAP = 0.8
 
 export interface SearchSource {
   /** The room's writer cores now. */
@@ -27,18 +30,24 @@ export interface SearchSource {
   lookup(id: string): Promise<TimelineEntry | null>
 }
 
-const OPTIONS = {
-  fields: ['text'],
-  storeFields: [] as string[],
-  searchOptions: { prefix: true, combineWith: 'AND' as const },
-}
+/**
+ * Whole words ('strict'): prefix tokenizing ('forward') made the index about 6 times
+ * slower to build and 4 times bigger, and MiniSearch (tried first) scores every match,
+ * so a word found in half the room took ten times the budget; FlexSearch stops at
+ * `limit`. No fastupdate: an imported index has none anyway (import drops it); without
+ * it an edit or delete scans the index, which is rare next to adding.
+ */
+const OPTIONS = { tokenize: 'strict', fastupdate: false } as const
+const newIndex = () => new FlexSearch.Index(OPTIONS)
 
 export class RoomSearch {
-  private index = new MiniSearch<{ id: string; text: string }>(OPTIONS)
+  private index = newIndex()
   /** Per writer: blocks [0, cursor) are indexed. */
   private cursors: Record<string, number> = {}
-  /** Indexed ids, first indexed first: what goes when the index is full. */
-  private order: string[] = []
+  /** Entry ids by document number - base; '' once deleted. */
+  private docs: string[] = []
+  private base = 0
+  private numbers = new Map<string, number>()
   private lock: Promise<unknown> = Promise.resolve()
   private saveTimer: NodeJS.Timeout | null = null
   private dirty = false
@@ -57,18 +66,32 @@ export class RoomSearch {
     try {
       const saved = JSON.parse(raw)
       if (saved?.v !== INDEX_VERSION || typeof saved.cursors !== 'object') throw new Error('old')
-      this.index = MiniSearch.loadJS(saved.index, OPTIONS)
+      if (!Array.isArray(saved.docs) || !Number.isSafeInteger(saved.base)) throw new Error('bad')
+      const index = newIndex()
+      for (const [key, data] of Object.entries(saved.index)) index.import(key, data as string)
+      this.index = index
       this.cursors = saved.cursors
-      this.order = Array.isArray(saved.order) ? saved.order : []
+      this.docs = saved.docs
+      this.base = saved.base
+      this.numbers = new Map()
+      this.docs.forEach((id, n) => id && this.numbers.set(id, this.base + n))
     } catch {
-      this.index = new MiniSearch(OPTIONS)
-      this.cursors = {}
-      this.order = []
+      this.reset()
     }
   }
 
+  private reset(cursors: Record<string, number> = {}): void {
+    this.index = newIndex()
+    this.cursors = cursors
+    this.docs = []
+    this.base = 0
+    this.numbers = new Map()
+    this.dirty = true
+  }
+
+  /** Messages indexed. */
   get size(): number {
-    return this.index.documentCount
+    return this.numbers.size
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -80,31 +103,48 @@ export class RoomSearch {
   /** Indexes every block written or downloaded since the last call. */
   sync(): Promise<number> {
     return this.exclusive(async () => {
-      let added = 0
-      for (const { key, core } of this.source.writers()) {
-        if (this.closed) break
-        let cursor = this.cursors[key] ?? 0
-        // A core shorter than its cursor was reset: start that writer again.
-        if (cursor > core.length) cursor = 0
-        while (cursor < core.length && !this.closed) {
-          const end = Math.min(core.length, cursor + READ_CHUNK_BLOCKS)
-          const blocks = await readLocalBlocks(core, cursor, end)
-          // Stop at the first block not downloaded yet: the next sync starts there.
-          let n = 0
-          for (; n < blocks.length && blocks[n]; n++)
-            added += this.indexBlock(key, cursor + n, blocks[n]!)
-          cursor += n
-          if (n < blocks.length) break
-        }
-        if (this.cursors[key] !== cursor) {
-          this.cursors[key] = cursor
-          this.dirty = true
-        }
+      let added = await this.catchUp()
+      if (this.numbers.size > this.maxMessages) {
+        this.rebuildNewest()
+        added = await this.catchUp()
       }
-      this.trim()
       if (this.dirty) this.scheduleSave()
       return added
     })
+  }
+
+  private async catchUp(): Promise<number> {
+    let added = 0
+    for (const { key, core } of this.source.writers()) {
+      if (this.closed) break
+      let cursor = this.cursors[key] ?? 0
+      // A core shorter than its cursor was reset: start that writer again.
+      if (cursor > core.length) cursor = 0
+      while (cursor < core.length && !this.closed) {
+        const end = Math.min(core.length, cursor + READ_CHUNK_BLOCKS)
+        const blocks = await readLocalBlocks(core, cursor, end)
+        // Stop at the first block not downloaded yet: the next sync starts there.
+        let n = 0
+        for (; n < blocks.length && blocks[n]; n++)
+          added += this.indexBlock(key, cursor + n, blocks[n]!)
+        cursor += n
+        if (n < blocks.length) break
+      }
+      if (this.cursors[key] !== cursor) {
+        this.cursors[key] = cursor
+        this.dirty = true
+      }
+    }
+    return added
+  }
+
+  /** Past the cap: start again from the newest blocks of each writer. */
+  private rebuildNewest(): void {
+    const keep = (KEEP_AFTER_CAP * this.maxMessages) / this.numbers.size
+    const cursors: Record<string, number> = {}
+    for (const { key, core } of this.source.writers())
+      cursors[key] = Math.floor((this.cursors[key] ?? core.length) * (1 - keep))
+    this.reset(cursors)
   }
 
   private indexBlock(writer: string, seq: number, block: Uint8Array): number {
@@ -112,26 +152,27 @@ export class RoomSearch {
     for (const { i, entry } of decodeBlock(block).entries) {
       if (entry.t === 'text') {
         const id = entryId(writer, seq, i)
-        if (this.index.has(id)) continue
-        this.index.add({ id, text: entry.text })
-        this.order.push(id)
+        if (this.numbers.has(id)) continue
+        const n = this.base + this.docs.length
+        this.docs.push(id)
+        this.numbers.set(id, n)
+        this.index.add(n, entry.text)
         added++
       } else if (entry.t === 'edit' || entry.t === 'delete') {
         // Edits and deletes name the writer's own entries only.
         const id = entryId(writer, entry.target.seq, entry.target.i)
-        if (!this.index.has(id)) continue
-        if (entry.t === 'delete') this.index.discard(id)
-        else this.index.replace({ id, text: entry.text })
+        const n = this.numbers.get(id)
+        if (n === undefined) continue
+        if (entry.t === 'edit') {
+          this.index.update(n, entry.text)
+          continue
+        }
+        this.index.remove(n)
+        this.numbers.delete(id)
+        this.docs[n - this.base] = ''
       }
     }
     return added
-  }
-
-  /** Keeps memory bounded: past the cap, the first indexed tenth goes. */
-  private trim(): void {
-    if (this.order.length <= this.maxMessages) return
-    const drop = this.order.length - this.maxMessages + Math.ceil(this.maxMessages / 10)
-    for (const id of this.order.splice(0, drop)) if (this.index.has(id)) this.index.discard(id)
   }
 
   /** Ids of the best hits, best first. */
@@ -140,10 +181,14 @@ export class RoomSearch {
     limit = MAX_SEARCH_RESULTS,
   ): Promise<Array<{ id: string; terms: string[]; score: number }>> {
     await this.sync()
-    return this.index
-      .search(query)
-      .slice(0, limit)
-      .map((r) => ({ id: r.id as string, terms: r.terms, score: r.score }))
+    const terms = query
+      .toLowerCase()
+      .split(/[\s\p{P}]+/u)
+      .filter(Boolean)
+    const found = this.index.search(query, { limit }) as number[]
+    return found
+      .map((n, rank) => ({ id: this.docs[n - this.base] ?? '', terms, score: found.length - rank }))
+      .filter((hit) => hit.id)
   }
 
   /** Hits with their entry and an excerpt around the first word found. */
@@ -172,11 +217,16 @@ export class RoomSearch {
       if (!this.dirty) return
       this.dirty = false
       await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 })
+      const index: Record<string, string> = {}
+      await this.index.export((key: string, data: string) => {
+        index[key] = data
+      })
       const json = JSON.stringify({
         v: INDEX_VERSION,
         cursors: this.cursors,
-        order: this.order,
-        index: this.index.toJSON(),
+        base: this.base,
+        docs: this.docs,
+        index,
       })
       await writeFileAtomic(this.file, json)
     })
