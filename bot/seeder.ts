@@ -19,6 +19,11 @@ export interface SeederOptions {
   retryMaxMs?: number
   /** Downloads at once. */
   concurrency?: number
+  /**
+   * Bytes of files kept per writer and room: anyone with the room key can post file
+   * entries, so one member cannot make the bot fill its disk. Later files are skipped.
+   */
+  maxBytesPerWriter?: number
 }
 
 export interface Seeder {
@@ -28,6 +33,7 @@ export interface Seeder {
 const RETRY_BASE_MS = 1000
 const RETRY_MAX_MS = 5 * 60_000
 const CONCURRENCY = 2
+const MAX_BYTES_PER_WRITER = 4 * 1024 ** 3
 /** New blocks are scanned for files at most this often. */
 const SCAN_DELAY_MS = 300
 /** And at least this often, in case a hole in a core was filled without an event. */
@@ -43,6 +49,10 @@ export function startSeeder(client: LinkupClient, log: Logger, opts: SeederOptio
   const retryBase = opts.retryBaseMs ?? RETRY_BASE_MS
   const retryMax = opts.retryMaxMs ?? RETRY_MAX_MS
   const concurrency = opts.concurrency ?? CONCURRENCY
+  const maxBytesPerWriter = opts.maxBytesPerWriter ?? MAX_BYTES_PER_WRITER
+  /** Bytes taken on per `${room}/${writer}`, and writers already told about. */
+  const taken = new Map<string, number>()
+  const overBudget = new Set<string>()
   const complete = new Map<string, boolean>()
   const cursors = new Map<string, Map<string, number>>()
   /** Files known, by `${room}/${id}`: queued, running, waiting to retry, or held. */
@@ -109,10 +119,21 @@ export function startSeeder(client: LinkupClient, log: Logger, opts: SeederOptio
     if (!roomCursors) cursors.set(room, (roomCursors = new Map()))
     const found = await client.scanFiles(room, roomCursors)
     for (const id of found.deleted) deleted.add(`${room}/${id}`)
-    for (const id of found.files) {
+    for (const { id, writer, size } of found.files) {
       const k = `${room}/${id}`
       if (known.has(k) || deleted.has(k)) continue
       known.add(k)
+      const w = `${room}/${writer}`
+      const bytes = (taken.get(w) ?? 0) + size
+      if (bytes > maxBytesPerWriter) {
+        if (!overBudget.has(w))
+          log.warn(
+            `room ${short(room)}: member ${short(writer)} shared more than the bot keeps; skipping the rest`,
+          )
+        overBudget.add(w)
+        continue
+      }
+      taken.set(w, bytes)
       queue.push({ room, id, attempt: 0 })
     }
   }

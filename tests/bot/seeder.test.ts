@@ -152,3 +152,33 @@ test('the seeder retries a failed download with back-off until the author is bac
     lines.some((l) => l.includes(`keeping file ${file.id}`)),
   )
 })
+
+test('one member cannot make the seeder keep more than its per-writer budget', async () => {
+  const alice = await person('Alice')
+  const room = (await alice.createRoom('budget')).key
+  const dir = await tempDir()
+  const ids: string[] = []
+  for (const name of ['a.bin', 'b.bin']) {
+    await fs.writeFile(path.join(dir, name), crypto.randomBytes(100 * 1024))
+    ids.push((await alice.sendFile(room, path.join(dir, name))).id)
+  }
+  const lines: string[] = []
+  const client = await createClient({
+    storage: await tempDir(),
+    name: 'Seeder',
+    bootstrap: net.bootstrap,
+    host: '127.0.0.1',
+  })
+  open.push(client)
+  await client.join(room)
+  startBot(client, {
+    log: createLogger('info', (line) => lines.push(line)),
+    seed: true,
+    seeder: { maxBytesPerWriter: 150 * 1024 },
+  })
+  await until('the first file is kept', () =>
+    lines.some((l) => l.includes(`keeping file ${ids[0]}`)),
+  )
+  await until('the rest is skipped', () => lines.some((l) => l.includes('more than the bot keeps')))
+  assert.ok(!lines.some((l) => l.includes(`keeping file ${ids[1]}`)))
+})

@@ -123,4 +123,10 @@ test('a mention notifies even inside the per-room quiet interval, and says so', 
     null,
     'focused: quiet',
   )
+  assert.equal(
+    policy.decide(entry({ id: 'z', mentioned: true }), room(), false, NOW + 40),
+    null,
+    'a second mention within a second waits',
+  )
+  assert.ok(policy.decide(entry({ id: 'w', mentioned: true }), room(), false, NOW + 1100))
 })

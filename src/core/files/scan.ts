@@ -9,8 +9,8 @@ import type { Room } from '../rooms/room'
 const SCAN_CHUNK_BLOCKS = 256
 
 export interface FileScan {
-  /** Ids of file and audio entries found in this pass, oldest first per writer. */
-  files: string[]
+  /** File and audio entries found in this pass, oldest first per writer. */
+  files: Array<{ id: string; writer: string; size: number }>
   /** Ids of entries their writers deleted in this pass. */
   deleted: string[]
 }
@@ -26,7 +26,8 @@ export async function scanFiles(room: Room, cursors: Map<string, number>): Promi
       let n = 0
       for (; n < blocks.length && blocks[n]; n++) {
         for (const { i, entry } of decodeBlock(blocks[n]!).entries) {
-          if (entry.t === 'file' || entry.t === 'audio') out.files.push(entryId(key, cursor + n, i))
+          if (entry.t === 'file' || entry.t === 'audio')
+            out.files.push({ id: entryId(key, cursor + n, i), writer: key, size: entry.file.size })
           else if (entry.t === 'delete')
             out.deleted.push(entryId(key, entry.target.seq, entry.target.i))
         }

@@ -57,6 +57,8 @@ const MEMBERS_REFRESH_MS = 5000
 const TYPING_NOTIFY_MS = 1000
 /** A jump to an old message loads at most this many pages of history looking for it. */
 const JUMP_MAX_PAGES = 40
+/** At most one mention notification this often: a member mentioning in a loop is not heard. */
+const MENTION_NOTIFY_MS = 1000
 
 export class AppStore {
   private state: AppState = {
@@ -76,6 +78,7 @@ export class AppStore {
     jumped: null,
   }
   private lastTyping = 0
+  private lastMentionNote = 0
   /** Quoted entries fetched for reply previews, by `${room}/${id}`. */
   private readonly quotes = new Map<string, Promise<TimelineEntry | null>>()
   /** Set by the open timeline: scrolls to a loaded entry. */
@@ -382,6 +385,8 @@ export class AppStore {
     if (!this.notifyInPage || typeof Notification === 'undefined') return
     if (document.visibilityState === 'visible' && document.hasFocus()) return
     if (Notification.permission !== 'granted') return
+    if (Date.now() - this.lastMentionNote < MENTION_NOTIFY_MS) return
+    this.lastMentionNote = Date.now()
     const room = this.room(entry.room)
     const body = entry.text.replace(/\s+/gu, ' ').slice(0, 160)
     const note = new Notification(
