@@ -19,6 +19,8 @@ export interface SendOptions {
 
 /** After new entries arrive, the index catches up this much later (one read for a burst). */
 const INDEX_DELAY_MS = 1000
+/** The first catch-up after opening waits this long, so it does not compete with start-up. */
+const INDEX_START_MS = 3000
 
 interface Host {
   readonly storage: string
@@ -53,10 +55,11 @@ export class Social {
     }
     room.on('entry:added', later)
     room.on('sync', later)
-    void search
-      .load()
-      .then(() => search.sync())
-      .catch(() => {})
+    const start = setTimeout(() => {
+      if (this.searches.get(room) === search) later()
+    }, INDEX_START_MS)
+    start.unref?.()
+    void search.load().catch(() => {})
   }
 
   async closed(room: Room): Promise<void> {

@@ -60,7 +60,11 @@ export class RoomSearch {
   ) {}
 
   /** Loads the saved index; one that is missing, stale or unreadable is rebuilt from disk. */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    return this.exclusive(() => this.read())
+  }
+
+  private async read(): Promise<void> {
     const raw = await fs.readFile(this.file, 'utf8').catch(() => null)
     if (!raw) return
     try {
@@ -232,11 +236,12 @@ export class RoomSearch {
     })
   }
 
+  /** Stops indexing (a catch-up in progress ends at its next chunk) and saves. */
   async close(): Promise<void> {
+    this.closed = true
     if (this.saveTimer) clearTimeout(this.saveTimer)
     this.saveTimer = null
     await this.save().catch(() => {})
-    this.closed = true
   }
 }
 

@@ -57,6 +57,7 @@ const MEMBERS_REFRESH_MS = 5000
 const TYPING_NOTIFY_MS = 1000
 /** A jump to an old message loads at most this many pages of history looking for it. */
 const JUMP_MAX_PAGES = 40
+const JUMP_HIGHLIGHT_MS = 2500
 /** At most one mention notification this often: a member mentioning in a loop is not heard. */
 const MENTION_NOTIFY_MS = 1000
 
@@ -324,6 +325,11 @@ export class AppStore {
     if (!t.find(id)) return false
     this.set({ jumped: id })
     this.scrollToEntry(id)
+    // The highlight is a moment's pointer, not a state: a row scrolled back into view
+    // later does not flash again.
+    setTimeout(() => {
+      if (this.state.jumped === id) this.set({ jumped: null })
+    }, JUMP_HIGHLIGHT_MS)
     return true
   }
 
