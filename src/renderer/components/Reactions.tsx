@@ -58,6 +58,10 @@ export function EmojiPicker(props: {
       onKeyDown={(e) => {
         if (e.key === 'Escape') props.onClose()
       }}
+      onBlur={(e) => {
+        // Focus went elsewhere (a click outside, Tab away): the picker goes.
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) props.onClose()
+      }}
     >
       {DEFAULT_EMOJIS.map((emoji, i) => (
         <button
