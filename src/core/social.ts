@@ -124,10 +124,6 @@ export class Social {
     this.host.room(roomKey).sendTyping(true)
   }
 
-  typingMembers(roomKey: string): Array<{ key: string; name: string }> {
-    return this.host.room(roomKey).social.typingMembers()
-  }
-
   async search(roomKey: string, query: string, limit = MAX_SEARCH_RESULTS): Promise<SearchHit[]> {
     const room = this.host.room(roomKey)
     const q = String(query ?? '').trim()
@@ -138,13 +134,6 @@ export class Social {
     if (!search) throw new Error('Search is not ready for this room.')
     const hits = await search.search(q, Math.min(Math.max(1, limit), MAX_SEARCH_RESULTS))
     return hits.filter((hit) => room.visible(hit.entry))
-  }
-
-  /** Waits until every block on disk is indexed (tests, benchmarks, ~search). */
-  async indexed(roomKey: string): Promise<number> {
-    const search = this.searches.get(this.host.room(roomKey))
-    await search?.sync()
-    return search?.size ?? 0
   }
 
   /** What ~info shows. */
