@@ -172,7 +172,12 @@ test('typing travels on the channel, is rate-limited, lapses, and is never store
   bob.on('typing:updated', (t) => t.room === room && events.push(t))
   const core = alice.room(room).timeline.writers.get(alice.memberKey(room))!.core
   const lengthBefore = core.length
-  const configBefore = await fs.readFile(path.join(alice.storage, 'config.json'), 'utf8')
+  const config = path.join(alice.storage, 'config.json')
+  // Settle what joining writes (Bob's writer key), so only typing could change it now.
+  await until('Alice stored Bob’s writer key', async () =>
+    (await fs.readFile(config, 'utf8')).includes(bob.memberKey(room)),
+  )
+  const configBefore = await fs.readFile(config, 'utf8')
   for (let n = 0; n < 20; n++) alice.typing(room)
   const shown = await until('Bob sees Alice typing', () =>
     events.find((e) => e.members.length === 1),
@@ -188,7 +193,7 @@ test('typing travels on the channel, is rate-limited, lapses, and is never store
   // Twenty keystrokes became one frame: one start and one lapse.
   assert.equal(events.length, 2)
   assert.equal(core.length, lengthBefore, 'nothing was appended to Alice’s core')
-  assert.equal(await fs.readFile(path.join(alice.storage, 'config.json'), 'utf8'), configBefore)
+  assert.equal(await fs.readFile(config, 'utf8'), configBefore)
   // A message ends the indicator at once.
   alice.room(room).social.typing.sent()
   alice.typing(room)
