@@ -31,6 +31,7 @@ const BENCHMARKS = [
   'scale',
   'startup',
   'renderer',
+  'search',
 ]
 /** A benchmark that runs longer than this is stopped and reported as failed. */
 const LIMIT_MS = { full: 900_000, quick: 120_000 }

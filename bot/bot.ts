@@ -3,16 +3,19 @@ import type { BotMessage, LinkupClient } from './client'
 import { dispatch, parseCommand } from './commands/index'
 import { clean, short, type Logger } from './log'
 import { RateLimiter, type BucketOptions } from './ratelimit'
-import { startSeeder } from './seeder'
+import { startSeeder, type SeederOptions } from './seeder'
 
 // The LinkUp bot: answers `!commands` in every room its client is in, and (with seed)
-// keeps the rooms' history and files replicated. It answers nothing else: plain text,
-// its own messages and replies of other bots (which are never commands) get silence,
-// so two bots in one room cannot feed each other.
+// keeps the rooms' history and files replicated. It answers nothing else: plain text and
+// its own messages get silence, and so does everything other bots write (the client
+// skips members whose profile says bot, unless it was made with listenToBots), so two
+// bots in one room cannot feed each other.
 
 export interface BotOptions {
   log: Logger
   seed: boolean
+  /** Retry and concurrency of file seeding. */
+  seeder?: SeederOptions
   /** Answers per member: a burst of 3, then 2 a second. */
   perMember?: BucketOptions
   /** Answers per room, whoever asks: keeps many members from making the bot flood. */
@@ -88,7 +91,7 @@ export function startBot(client: LinkupClient, opts: BotOptions): Bot {
   client.on('message', handlers.message)
   client.on('peer:connected', handlers.peerConnected)
   client.on('peer:left', handlers.peerLeft)
-  const seeder = opts.seed ? startSeeder(client, log) : null
+  const seeder = opts.seed ? startSeeder(client, log, opts.seeder) : null
 
   return {
     stop() {

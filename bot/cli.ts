@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     name: config.name,
     bootstrap: config.bootstrap,
     host: config.host,
+    listenToBots: config.listenToBots,
   })
   const client = await opening
   log.info(`identity ${client.profile.key}`)

@@ -1,9 +1,18 @@
 import { EventEmitter } from 'node:events'
+import { scanFiles, type FileScan } from '../src/core/files/scan'
 import { LinkupNode } from '../src/core/node'
 import { cleanName } from '../src/shared/names'
 import { parseRoomKey } from '../src/shared/roomkey'
 import { HISTORY_PAGE } from '../src/shared/limits'
-import type { PeerInfo, RoomInfo, SyncProgress, TimelineEntry } from '../src/shared/types'
+import type {
+  PeerInfo,
+  RoomInfo,
+  RoomStats,
+  SearchHit,
+  SyncProgress,
+  TimelineEntry,
+  TypingInfo,
+} from '../src/shared/types'
 
 // The public client API for writing LinkUp bots: one LinkupNode, the rooms it is in,
 // and a 'message' event for what other members write. The LinkUp bot (bot/bot.ts) is
@@ -24,6 +33,15 @@ export interface ClientOptions {
    * messages; read it with history(). Default 2 minutes.
    */
   maxAgeMs?: number
+  /**
+   * 'message' skips what other bots write (their profile says bot), so two bots cannot
+   * feed each other; true hands bots' messages on too. Default false.
+   */
+  listenToBots?: boolean
+  /** Marks this client's member as a bot in its profile. Default true. */
+  bot?: boolean
+  /** A file download with no progress for this long fails (and the seeder retries it). */
+  fileStallMs?: number
 }
 
 export interface BotMessage {
@@ -36,8 +54,16 @@ export interface BotMessage {
   text: string
   /** The author's clock, ms since epoch. */
   time: number
-  /** Sends `text` to the same room. */
+  /** The author's profile says it is a bot (only seen with listenToBots). */
+  fromBot: boolean
+  /** Id of the message this one replies to, if any. */
+  replyTo?: string
+  /** True when the message mentions this client (by member key). */
+  mentioned: boolean
+  /** Sends `text` to the same room, as a reply quoting this message. */
   reply(text: string): Promise<TimelineEntry>
+  /** Toggles a reaction on this message. */
+  react(emoji: string): Promise<TimelineEntry>
 }
 
 export interface ClientEvents {
@@ -48,6 +74,8 @@ export interface ClientEvents {
   'peer:connected': [PeerInfo]
   'peer:left': [PeerInfo]
   'sync:progress': [SyncProgress]
+  /** Who is typing in a room changed. */
+  typing: [TypingInfo]
   error: [Error]
 }
 
@@ -68,8 +96,10 @@ export class LinkupClient extends EventEmitter<ClientEvents> {
   constructor(
     readonly node: LinkupNode,
     private readonly maxAgeMs = DEFAULT_MAX_AGE_MS,
+    private readonly listenToBots = false,
   ) {
     super()
+    this.listen('typing:updated', (t) => this.emit('typing', t))
     this.listen('entry:added', (entry) => this.onEntry(entry))
     this.listen('peer:connected', (peer) => this.emit('peer:connected', peer))
     this.listen('peer:left', (peer) => this.emit('peer:left', peer))
@@ -99,10 +129,52 @@ export class LinkupClient extends EventEmitter<ClientEvents> {
   }
 
   /** send(room, text), or send(text) when the client is in exactly one room. */
-  async send(roomOrText: string, text?: string): Promise<TimelineEntry> {
+  async send(
+    roomOrText: string,
+    text?: string,
+    opts: { replyTo?: string; mentions?: string[] } = {},
+  ): Promise<TimelineEntry> {
     const [room, body] =
       text === undefined ? [this.onlyRoom('send(text)'), roomOrText] : [roomKey(roomOrText), text]
-    return this.node.send(room, body)
+    return this.node.send(room, body, opts)
+  }
+
+  /** Replies to message `id` (quoting it). */
+  reply(room: string, id: string, text: string): Promise<TimelineEntry> {
+    return this.node.send(roomKey(room), text, { replyTo: id })
+  }
+
+  /** Toggles our reaction `emoji` on message `id`. */
+  react(room: string, id: string, emoji: string): Promise<TimelineEntry> {
+    return this.node.react(roomKey(room), id, emoji)
+  }
+
+  /** Any message by id (e.g. the one a reply quotes), or null. */
+  entry(room: string, id: string): Promise<TimelineEntry | null> {
+    return this.node.entry(roomKey(room), id)
+  }
+
+  /** Shows "typing…" to the room's peers for a few seconds. */
+  typing(room: string): void {
+    this.node.typing(roomKey(room))
+  }
+
+  /** Full-text search over the room's history on disk, best first. */
+  search(room: string, query: string, limit?: number): Promise<SearchHit[]> {
+    return this.node.search(roomKey(room), query, limit)
+  }
+
+  /**
+   * Every file and voice note of every writer of a room held on disk, from `cursors` on
+   * (updated in place): call again with the same map to get only what is new.
+   */
+  scanFiles(room: string, cursors: Map<string, number>): Promise<FileScan> {
+    return scanFiles(this.node.room(roomKey(room)), cursors)
+  }
+
+  /** Members, writers, storage, peers, own fingerprint and invite of a room. */
+  info(room: string): RoomStats {
+    return this.node.roomStats(roomKey(room))
   }
 
   /** sendFile(room, path), or sendFile(path) when the client is in exactly one room. */
@@ -169,6 +241,8 @@ export class LinkupClient extends EventEmitter<ClientEvents> {
     // Own messages never reach 'message': a bot cannot answer itself.
     if (entry.own || entry.deleted || entry.kind !== 'text') return
     if (Date.now() - entry.time > this.maxAgeMs) return
+    const fromBot = this.isBot(entry)
+    if (fromBot && !this.listenToBots) return
     const message: BotMessage = {
       room: entry.room,
       id: entry.id,
@@ -176,9 +250,19 @@ export class LinkupClient extends EventEmitter<ClientEvents> {
       authorName: entry.authorName,
       text: entry.text,
       time: entry.time,
-      reply: (text) => this.node.send(entry.room, text),
+      fromBot,
+      ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
+      mentioned: !!entry.mentioned,
+      reply: (text) => this.node.send(entry.room, text, { replyTo: entry.id }),
+      react: (emoji) => this.node.react(entry.room, entry.id, emoji),
     }
     this.emit('message', message)
+  }
+
+  /** The author's profile says bot: on the entry, or read since (profiles can come later). */
+  private isBot(entry: TimelineEntry): boolean {
+    if (entry.authorBot) return true
+    return !!this.node.members(entry.room).find((m) => m.key === entry.author)?.bot
   }
 
   private markSeen(id: string): void {
@@ -196,10 +280,9 @@ export class LinkupClient extends EventEmitter<ClientEvents> {
     return rooms[0].key
   }
 
-  private listen<E extends 'entry:added' | 'peer:connected' | 'peer:left' | 'sync:progress'>(
-    event: E,
-    cb: (payload: any) => void,
-  ): void {
+  private listen<
+    E extends 'entry:added' | 'peer:connected' | 'peer:left' | 'sync:progress' | 'typing:updated',
+  >(event: E, cb: (payload: any) => void): void {
     this.node.on(event, cb)
     this.unsubscribe.push(() => this.node.off(event, cb))
   }
@@ -214,9 +297,11 @@ export async function createClient(opts: ClientOptions): Promise<LinkupClient> {
     bootstrap: opts.bootstrap,
     host: opts.host,
     defaultName: name.name,
+    bot: opts.bot ?? true,
+    fileStallMs: opts.fileStallMs,
   })
   await node.ready()
-  const client = new LinkupClient(node, opts.maxAgeMs)
+  const client = new LinkupClient(node, opts.maxAgeMs, opts.listenToBots ?? false)
   try {
     if (!node.named || node.profile.name !== name.name) await node.setName(name.name)
     for (const room of node.rooms()) await client.rememberHistory(room.key)

@@ -23,6 +23,8 @@ export interface BotConfig {
   /** Address the DHT binds and announces; 127.0.0.1 when every bootstrap node is loopback. */
   host: string | undefined
   seed: boolean
+  /** Answer messages of other bots too (default: ignore them). */
+  listenToBots: boolean
   logLevel: LogLevel
 }
 
@@ -43,6 +45,7 @@ Environment:
 
 Options:
   --seed / --no-seed   keep every writer's history and every file replicated (default --seed)
+  --listen-to-bots     also answer other bots (default: messages of bots are ignored)
   --storage <dir>      same as LINKUP_STORAGE
   --bootstrap <list>   same as LINKUP_BOOTSTRAP
   --help               this text`
@@ -60,8 +63,10 @@ export function parseBotConfig(env: Env, argv: readonly string[]): ConfigResult 
     throw err
   }
   let seed = true
+  let listenToBots = false
   for (const arg of options.rest) {
     if (arg === '--seed') seed = true
+    else if (arg === '--listen-to-bots') listenToBots = true
     else if (arg === '--no-seed') seed = false
     else return { error: `Unknown option ${JSON.stringify(shorten(arg))}.` }
   }
@@ -87,6 +92,7 @@ export function parseBotConfig(env: Env, argv: readonly string[]): ConfigResult 
       bootstrap: options.bootstrap ?? undefined,
       host: options.host ?? undefined,
       seed,
+      listenToBots,
       logLevel,
     },
   }

@@ -1,6 +1,14 @@
 import { MAX_ROOM_NAME_CHARS } from '../shared/limits'
 import { inviteLink, fingerprint } from '../shared/roomkey'
-import type { CommandResult, Member, PeerInfo, Profile, RoomInfo } from '../shared/types'
+import type {
+  CommandResult,
+  Member,
+  PeerInfo,
+  Profile,
+  RoomInfo,
+  RoomStats,
+  SearchHit,
+} from '../shared/types'
 import { MODERATION_COMMANDS } from './moderation-commands'
 
 // The one command language of LinkUp, shared by the composer and the bot's host:
@@ -18,7 +26,12 @@ export interface CommandTarget {
   ping(room: string): Promise<Array<{ peer: PeerInfo; ms: number }>>
   moderate(room: string, kind: 'mute' | 'block', who: string, on: boolean): Promise<Member>
   members(room: string): Member[]
+  search(room: string, query: string): Promise<SearchHit[]>
+  roomStats(room: string): RoomStats
 }
+
+/** Hits ~search lists in its answer (the search box shows more). */
+const SEARCH_LIST = 10
 
 interface Spec {
   usage: string
@@ -134,6 +147,43 @@ export const COMMANDS: Record<string, Spec> = {
     },
   },
   ...MODERATION_COMMANDS,
+  search: {
+    usage: '~search <words>',
+    help: 'Search this room’s history for messages with these words.',
+    args: [1, 1],
+    needsRoom: true,
+    async run(t, [query], room) {
+      const hits = await t.search(room!, query)
+      if (!hits.length) return ok(`No messages match “${query}”.`)
+      const lines = hits
+        .slice(0, SEARCH_LIST)
+        .map(
+          (h) =>
+            `${h.entry.authorName} (${new Date(h.entry.time).toISOString().slice(0, 16).replace('T', ' ')}): ${h.excerpt}`,
+        )
+      const more = hits.length > SEARCH_LIST ? `\n…and ${hits.length - SEARCH_LIST} more` : ''
+      return ok(`${hits.length} message(s) match “${query}”:\n${lines.join('\n')}${more}`)
+    },
+  },
+  info: {
+    usage: '~info',
+    help: 'Show this room: members, storage, peers, your fingerprint and the invite.',
+    args: [0, 0],
+    needsRoom: true,
+    async run(t, _args, room) {
+      const s = t.roomStats(room!)
+      return ok(
+        [
+          `Room “${s.name}”`,
+          `Members: ${s.members} (writers: ${s.writers})`,
+          `Stored: ${s.blocks} blocks, ${formatBytes(s.bytes)}`,
+          `Peers connected: ${s.peers}`,
+          `Your fingerprint: ${s.fingerprint}`,
+          `Invite: ${s.invite}`,
+        ].join('\n'),
+      )
+    },
+  },
   help: {
     usage: '~help',
     help: 'Show this list.',
@@ -143,6 +193,12 @@ export const COMMANDS: Record<string, Spec> = {
       return ok(helpText())
     },
   },
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`
 }
 
 export function helpText(): string {

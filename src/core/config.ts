@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
     name: z.string(),
     named: z.boolean().default(false),
     avatar: FileRefSchema.nullable().default(null),
+    /** This member is a bot (bot/client.ts sets it). */
+    bot: z.boolean().default(false),
   }),
   rooms: z.array(RoomSchema),
 })
@@ -100,7 +102,7 @@ export class ConfigStore {
     this.file = path.join(storage, 'config.json')
     this.data = {
       version: 1,
-      profile: { name: defaultName, named: false, avatar: null },
+      profile: { name: defaultName, named: false, avatar: null, bot: false },
       rooms: [],
     }
   }

@@ -6,6 +6,8 @@ import type {
   Member,
   Profile,
   RoomInfo,
+  RoomStats,
+  SearchHit,
   TimelineEntry,
 } from '../shared/types'
 import type { Uploads, UploadEngine } from './files/uploads'
@@ -27,7 +29,16 @@ export interface Engine extends UploadEngine {
   createRoom(name: string): Promise<RoomInfo>
   joinRoom(keyOrLink: string, name?: string): Promise<RoomInfo>
   leaveRoom(key: string): Promise<void>
-  send(room: string, text: string): Promise<TimelineEntry>
+  send(
+    room: string,
+    text: string,
+    opts?: { replyTo?: string; mentions?: string[] },
+  ): Promise<TimelineEntry>
+  react(room: string, id: string, emoji: string): Promise<TimelineEntry>
+  entry(room: string, id: string): Promise<TimelineEntry | null>
+  typing(room: string): void
+  search(room: string, query: string, limit?: number): Promise<SearchHit[]>
+  roomStats(room: string): RoomStats
   edit(room: string, entryId: string, text: string): Promise<TimelineEntry>
   delete(room: string, entryId: string): Promise<TimelineEntry>
   history(room: string, opts: { before?: string; limit: number }): Promise<TimelineEntry[]>
@@ -66,7 +77,13 @@ export function engineHandlers(engine: Engine, uploads: Uploads): Omit<Handlers,
     'room:members': async ({ room }) => engine.members(room),
     'room:markRead': ({ room }) => engine.markRead(room),
     'history:load': ({ room, before, limit }) => engine.history(room, { before, limit }),
-    'message:send': ({ room, text }) => engine.send(room, text),
+    'message:send': ({ room, text, replyTo, mentions }) =>
+      engine.send(room, text, { replyTo, mentions }),
+    'reaction:toggle': ({ room, id, emoji }) => engine.react(room, id, emoji),
+    'entry:get': ({ room, id }) => engine.entry(room, id),
+    'typing:start': async ({ room }) => engine.typing(room),
+    'search:run': ({ room, query, limit }) => engine.search(room, query, limit),
+    'room:stats': async ({ room }) => engine.roomStats(room),
     'message:edit': ({ room, id, text }) => engine.edit(room, id, text),
     'message:delete': ({ room, id }) => engine.delete(room, id),
     'command:run': ({ room, input }) => engine.runCommand(input, { room }),

@@ -16,6 +16,8 @@ import type {
   Profile,
   RoomInfo,
   SyncProgress,
+  RoomStats,
+  SearchHit,
   TimelineEntry,
 } from '../shared/types'
 import {
@@ -42,6 +44,7 @@ import { markLookalikes } from './rooms/lookalikes'
 import { Hello } from './net/hello'
 import { CoreScopes } from './net/scope'
 import { Penalties } from './net/penalties'
+import { Social, type SendOptions } from './social'
 
 const STALE_CONNECTION_MS = 1000
 const ROOM_UPDATE_MS = 50
@@ -63,6 +66,8 @@ export interface LinkupNodeOptions {
   maxFileBytes?: number
   /** A download with no progress for this long gives up (its blocks stay for a retry). */
   fileStallMs?: number
+  /** Marks this member as a bot in its profile (bot/client.ts). */
+  bot?: boolean
 }
 
 /**
@@ -98,6 +103,8 @@ export class LinkupNode extends EngineEmitter {
   private readonly scopes = new CoreScopes()
   private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
   private lastRediscover = 0
+  /** Replies, reactions, mentions, typing, search, ~info: src/core/social.ts. */
+  readonly social = new Social(this)
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -142,6 +149,10 @@ export class LinkupNode extends EngineEmitter {
       this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed), maxPeers: MAX_CONNECTIONS })
       this.swarm.on('connection', (conn: any) => this.onConnection(conn))
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
+      if (this.opts.bot !== undefined && this.opts.bot !== this.config.data.profile.bot) {
+        this.config.data.profile.bot = this.opts.bot
+        await this.config.save()
+      }
       await this.openRooms()
     } catch (err) {
       await this.files?.close().catch(() => {})
@@ -244,6 +255,7 @@ export class LinkupNode extends EngineEmitter {
         profile: () => ({
           name: this.config.data.profile.name,
           avatar: this.config.data.profile.avatar,
+          bot: this.config.data.profile.bot,
         }),
         authorised: (conn) => this.authorisedConns.add(conn),
       },
@@ -285,7 +297,9 @@ export class LinkupNode extends EngineEmitter {
     room.on('room:updated', () => this.emit('room:updated', room.info()))
     room.on('sync', (p) => this.emit('sync:progress', p))
     room.on('member:paused', (p) => this.emit('member:paused', p))
+    room.on('typing', (members) => this.emit('typing:updated', { room: room.key, members }))
     await room.open()
+    this.social.opened(room)
     if (!state.filesMoved) {
       const moved = await this.files.moveLegacy(room, drives)
       if (moved > 0)
@@ -324,7 +338,7 @@ export class LinkupNode extends EngineEmitter {
 
   get profile(): Profile {
     const p = this.config.data.profile
-    return { key: this.identity.publicKey, name: p.name, avatar: p.avatar }
+    return { key: this.identity.publicKey, name: p.name, avatar: p.avatar, bot: p.bot }
   }
 
   get named(): boolean {
@@ -346,7 +360,8 @@ export class LinkupNode extends EngineEmitter {
     return [...this.rooms_.values()].map((room) => room.info())
   }
 
-  private room(key: string): Room {
+  /** The joined room with this key, or a clear error (src/core/social.ts uses it). */
+  room(key: string): Room {
     const room = this.rooms_.get(key)
     if (!room) throw new Error('You are not in that room.')
     return room
@@ -395,21 +410,26 @@ export class LinkupNode extends EngineEmitter {
     this.rooms_.delete(key)
     this.config.data.rooms = this.config.data.rooms.filter((r) => r.key !== key)
     await this.config.save()
+    await this.social.closed(room)
     await room.close()
     await this.files.closeRoom(room)
     for (const hello of this.hellos.values()) hello.resend()
     this.emit('room:left', { key })
   }
 
-  async send(room: string, text: string): Promise<TimelineEntry> {
+  async send(room: string, text: string, opts: SendOptions = {}): Promise<TimelineEntry> {
     if (typeof text !== 'string' || !text.trim()) throw new Error('A message needs some text.')
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
     const r = this.room(room)
     await this.disk.check()
-    const item = await r.append({ t: 'text', h: this.clock.tick(), text }).catch((err) => {
-      throw storageError(err, this.storage)
-    })
+    const extra = await this.social.textFields(r, opts)
+    const item = await r
+      .append({ t: 'text', h: this.clock.tick(), text, ...extra })
+      .catch((err) => {
+        throw storageError(err, this.storage)
+      })
+    r.sendTyping(false)
     if (!item) throw new Error('The message was written but is hidden by ~clear.')
     return item
   }
@@ -458,6 +478,7 @@ export class LinkupNode extends EngineEmitter {
         muted: r.moderation.muted(w.key),
         blocked: r.moderation.blocked(w.key),
         paused: w.paused ?? null,
+        bot: w.own ? this.config.data.profile.bot : !!w.bot,
       }))
     markLookalikes(members)
     // Blocked members are no longer followed, but stay listed so they can be unblocked.
@@ -618,6 +639,30 @@ export class LinkupNode extends EngineEmitter {
     return this.files.drivesOf(this.room(room))
   }
 
+  // ---- replies, reactions, typing, search, ~info: thin wrappers over src/core/social.ts ----
+
+  react(room: string, id: string, emoji: string): Promise<TimelineEntry> {
+    return this.social.react(room, id, emoji)
+  }
+
+  /** Any entry by id, loaded or not (what a reply quotes), or null. */
+  entry(room: string, id: string): Promise<TimelineEntry | null> {
+    return this.social.entry(room, id)
+  }
+
+  /** We are typing in a room: peers see it for a few seconds (never stored). */
+  typing(room: string): void {
+    this.social.typing(room)
+  }
+
+  search(room: string, query: string, limit?: number): Promise<SearchHit[]> {
+    return this.social.search(room, query, limit)
+  }
+
+  roomStats(room: string): RoomStats {
+    return this.social.stats(room)
+  }
+
   /** Own writer key in a room: the member key peers see. */
   memberKey(room: string): string {
     return this.room(room).ownKey
@@ -632,6 +677,7 @@ export class LinkupNode extends EngineEmitter {
     await this.opening?.catch(() => {})
     await this.files?.close().catch(() => {})
     for (const timer of this.roomTimers.values()) clearTimeout(timer)
+    await Promise.all([...this.rooms_.values()].map((room) => this.social.closed(room)))
     if (this.rooms_.size) {
       const lengths = Object.fromEntries(this.ownLengths().map((r) => [r.key, r.length]))
       // A damaged room keeps its old figure, so the warning stays until it is repaired.

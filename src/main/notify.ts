@@ -8,6 +8,8 @@ import type { RoomInfo, TimelineEntry } from '../shared/types'
 export const NOTIFY_MAX_AGE_MS = 2 * 60_000
 /** At most one notification per room in this window; catching up can deliver hundreds. */
 export const NOTIFY_ROOM_INTERVAL_MS = 4000
+/** Mentions get through the room's interval, but a member mentioning in a loop does not. */
+export const NOTIFY_MENTION_INTERVAL_MS = 1000
 const MAX_BODY_CHARS = 160
 /** A notification is plain text with no isolation: bidi controls could reverse it. */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
@@ -20,6 +22,7 @@ export interface DesktopNotice {
 
 export class NotificationPolicy {
   private readonly lastShown = new Map<string, number>()
+  private readonly lastMention = new Map<string, number>()
 
   /** A notice for `entry`, or null when it should stay quiet. */
   decide(
@@ -31,17 +34,24 @@ export class NotificationPolicy {
     if (focused || entry.own || entry.deleted || !room) return null
     if (now - entry.time > NOTIFY_MAX_AGE_MS) return null
     const last = this.lastShown.get(entry.room)
-    if (last !== undefined && now - last < NOTIFY_ROOM_INTERVAL_MS) return null
+    // A mention gets through the room's interval: it names this member (by key).
+    if (entry.mentioned) {
+      const lastMention = this.lastMention.get(entry.room)
+      if (lastMention !== undefined && now - lastMention < NOTIFY_MENTION_INTERVAL_MS) return null
+      this.lastMention.set(entry.room, now)
+    } else if (last !== undefined && now - last < NOTIFY_ROOM_INTERVAL_MS) return null
     this.lastShown.set(entry.room, now)
+    const who = entry.authorName || 'Someone'
     return {
       room: entry.room,
-      title: `${entry.authorName || 'Someone'} in ${room.name}`,
+      title: entry.mentioned ? `${who} mentioned you in ${room.name}` : `${who} in ${room.name}`,
       body: preview(entry),
     }
   }
 
   forget(room: string): void {
     this.lastShown.delete(room)
+    this.lastMention.delete(room)
   }
 }
 

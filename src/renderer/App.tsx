@@ -5,8 +5,10 @@ import { EmptyState } from './components/EmptyState'
 import { useFileDrop } from './components/file-drop'
 import { MemberList } from './components/MemberList'
 import { RoomHeader } from './components/RoomHeader'
+import { SearchPanel } from './components/SearchPanel'
 import { Sidebar } from './components/Sidebar'
 import { Timeline } from './components/Timeline'
+import { TypingIndicator } from './components/TypingIndicator'
 import { Welcome } from './components/Welcome'
 import { useAppState, useStore } from './store/hooks'
 
@@ -46,12 +48,16 @@ function ChatScreen(): ReactElement {
   const active = useAppState((s) => s.active)
   const room = useAppState((s) => s.rooms.find((r) => r.key === s.active) ?? null)
   const [editing, setEditing] = useState<TimelineEntry | null>(null)
+  const [searching, setSearching] = useState(false)
   const drop = useFileDrop(room?.key ?? null)
   const [membersOpen, setMembersOpen] = useState(
     () => localStorage.getItem(MEMBERS_KEY) !== 'false',
   )
 
-  useEffect(() => setEditing(null), [active])
+  useEffect(() => {
+    setEditing(null)
+    setSearching(false)
+  }, [active])
 
   const toggleMembers = () =>
     setMembersOpen((open) => {
@@ -78,13 +84,21 @@ function ChatScreen(): ReactElement {
       >
         {room ? (
           <>
-            <RoomHeader room={room} membersOpen={membersOpen} onToggleMembers={toggleMembers} />
+            <RoomHeader
+              room={room}
+              membersOpen={membersOpen}
+              onToggleMembers={toggleMembers}
+              searchOpen={searching}
+              onToggleSearch={() => setSearching((s) => !s)}
+            />
+            {searching ? <SearchPanel room={room.key} onClose={() => setSearching(false)} /> : null}
             <Timeline
               key={room.key}
               room={room}
               editingId={editing?.id ?? null}
               onEdit={setEditing}
             />
+            <TypingIndicator room={room.key} />
           </>
         ) : (
           <EmptyState />

@@ -12,6 +12,7 @@ import './styles/timeline.css'
 import './styles/composer.css'
 import './styles/code.css'
 import './styles/files.css'
+import './styles/social.css'
 
 declare global {
   interface Window {
@@ -29,7 +30,7 @@ function connect(): { api: LinkupApi; store: AppStore } | null {
   const url = shellSocketUrl(window.location)
   if (!url) return null
   const client = createWebClient(url)
-  const store = new AppStore(client.api)
+  const store = new AppStore(client.api, true)
   client.onStatus((status) => store.setShell(status))
   return { api: client.api, store }
 }

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import {
   MAX_BLOCK_BYTES,
   MAX_ENTRIES_PER_BLOCK,
+  MAX_EMOJI_BYTES,
   MAX_FILE_NAME_CHARS,
+  MAX_MENTIONS,
   MAX_NAME_CHARS,
   MAX_TEXT_BYTES,
   MAX_VOICE_NOTE_MS,
@@ -10,7 +12,7 @@ import {
 import { peerName } from './names'
 
 // The wire format of room history. One hypercore block is a JSON batch
-// { v: 1, n: name, ps: profileSeq, e: [entry, ...] }; the block is signed by its writer core, so the author of
+// { v: 1, n: name, ps: profileSeq, e: [entry, ...] } (and b: 1 from a bot); the block is signed by its writer core, so the author of
 // every entry is the core's key and never a field. Entries are validated on read:
 // an invalid one is skipped and counted, the rest of the block still counts.
 
@@ -23,6 +25,22 @@ const hlc = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const text = z.string().refine((s) => utf8Bytes(s) <= MAX_TEXT_BYTES, 'text too long')
 /** Position of an entry in its writer core: block seq and index inside the block. */
 const target = z.object({ seq: z.number().int().nonnegative(), i: z.number().int().nonnegative() })
+/**
+ * An entry of any writer in the room: replies and reactions name other members' entries,
+ * so unlike edit/delete (own core only) they carry the target's writer key.
+ */
+const ref = target.extend({ w: hex(32) })
+
+/** One emoji (a grapheme of pictographs, joiners, modifiers, flags, keycaps); no text. */
+const EMOJI =
+  /^(?:[\p{Extended_Pictographic}\p{Regional_Indicator}#*0-9]\uFE0F?\u20E3?[\u{1F3FB}-\u{1F3FF}]?\u200D?)+$/u
+export const emoji = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => utf8Bytes(s) <= MAX_EMOJI_BYTES && EMOJI.test(s) && /[^0-9#*]/u.test(s),
+    'not an emoji',
+  )
 
 export const FileRefSchema = z.object({
   drive: hex(32),
@@ -33,8 +51,20 @@ export const FileRefSchema = z.object({
   hash: hex(32),
 })
 
+// Versioning: the block format stays v 1; entry types and optional fields are added,
+// never changed, so an older reader skips what it does not know (counted as invalid) and
+// reads the rest. Added since the first release: text.re and text.m (replies, mentions),
+// 'react', profile.bot.
 export const EntrySchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('text'), h: hlc, text }),
+  z.object({
+    t: z.literal('text'),
+    h: hlc,
+    text,
+    /** The entry this one replies to. */
+    re: ref.optional(),
+    /** Member (writer) keys this text mentions: names are display only. */
+    m: z.array(hex(32)).max(MAX_MENTIONS).optional(),
+  }),
   z.object({ t: z.literal('file'), h: hlc, file: FileRefSchema }),
   z.object({
     t: z.literal('audio'),
@@ -50,12 +80,16 @@ export const EntrySchema = z.discriminatedUnion('t', [
       .min(1)
       .max(MAX_NAME_CHARS * 4),
     avatar: FileRefSchema.nullable(),
+    /** The member is a bot: other bots ignore its messages by default. */
+    bot: z.boolean().optional(),
   }),
   z.object({ t: z.literal('edit'), h: hlc, target, text }),
   z.object({ t: z.literal('delete'), h: hlc, target }),
   // The writer's files that named drive `from` are now in drive `to` (pre-0.2 files moved
   // out of the one shared drive into the room's own). Applies to that writer's entries only.
   z.object({ t: z.literal('moved'), h: hlc, from: hex(32), to: hex(32) }),
+  /** Reaction toggle: the writer's newest one per (target, emoji) says on or off. */
+  z.object({ t: z.literal('react'), h: hlc, target: ref, e: emoji, on: z.boolean() }),
 ])
 
 export type Entry = z.infer<typeof EntrySchema>
@@ -65,6 +99,8 @@ export interface DecodedBlock {
   /** The writer's display name when it wrote the block, and the seq of its latest profile block. */
   name: string
   profileSeq: number
+  /** The writer says it is a bot: every block says so, so no block is read without it. */
+  bot: boolean
   entries: Array<{ i: number; entry: Entry }>
   /** Entries that were present but unknown or invalid. */
   invalid: number
@@ -72,7 +108,7 @@ export interface DecodedBlock {
 
 /** Decodes one block. Never throws: a block that is not a batch is all invalid. */
 export function decodeBlock(block: Uint8Array): DecodedBlock {
-  const bad = { name: '', profileSeq: -1, entries: [], invalid: 1 }
+  const bad = { name: '', profileSeq: -1, bot: false, entries: [], invalid: 1 }
   if (block.byteLength > MAX_BLOCK_BYTES) return bad
   let raw: unknown
   try {
@@ -83,11 +119,12 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   if (!raw || typeof raw !== 'object' || (raw as any).v !== 1 || !Array.isArray((raw as any).e)) {
     return bad
   }
-  const { n, ps, e: list } = raw as { n: unknown; ps: unknown; e: unknown[] }
+  const { n, ps, b, e: list } = raw as { n: unknown; ps: unknown; b: unknown; e: unknown[] }
   const out: DecodedBlock = {
     // Cleaned like one's own name: no controls, bidi or zero-width characters, 32 at most.
     name: peerName(n),
     profileSeq: Number.isSafeInteger(ps) && (ps as number) >= 0 ? (ps as number) : -1,
+    bot: b === 1,
     entries: [],
     invalid: 0,
   }
@@ -100,8 +137,14 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   return out
 }
 
-export function encodeBlock(name: string, profileSeq: number, entries: Entry[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, n: name, ps: profileSeq, e: entries }))
+export function encodeBlock(
+  name: string,
+  profileSeq: number,
+  entries: Entry[],
+  bot = false,
+): Uint8Array {
+  const header = bot ? { v: 1, n: name, ps: profileSeq, b: 1 } : { v: 1, n: name, ps: profileSeq }
+  return new TextEncoder().encode(JSON.stringify({ ...header, e: entries }))
 }
 
 /** Sort key shared by every peer: (hlc, writer key, seq, index), as a string. */

@@ -1,8 +1,12 @@
 import { z } from 'zod'
 import type { CommandArgs, CommandName } from './ipc'
 import {
+  MAX_EMOJI_BYTES,
   MAX_FILE_NAME_CHARS,
+  MAX_MENTIONS,
   MAX_NAME_CHARS,
+  MAX_SEARCH_QUERY_CHARS,
+  MAX_SEARCH_RESULTS,
   MAX_ROOM_NAME_CHARS,
   MAX_TEXT_BYTES,
   MAX_UPLOAD_CHUNK_BYTES,
@@ -47,7 +51,34 @@ export const commandSchemas = {
       limit: z.number().int().min(1).max(1000),
     }),
   ]),
-  'message:send': z.tuple([z.object({ room: roomKey, text })]),
+  'message:send': z.tuple([
+    z.object({
+      room: roomKey,
+      text,
+      replyTo: entryId.optional(),
+      mentions: z.array(roomKey).max(MAX_MENTIONS).optional(),
+    }),
+  ]),
+  'reaction:toggle': z.tuple([
+    z.object({
+      room: roomKey,
+      id: entryId,
+      emoji: z
+        .string()
+        .min(1)
+        .max(MAX_EMOJI_BYTES * 2),
+    }),
+  ]),
+  'entry:get': z.tuple([z.object({ room: roomKey, id: entryId })]),
+  'typing:start': z.tuple([z.object({ room: roomKey })]),
+  'search:run': z.tuple([
+    z.object({
+      room: roomKey,
+      query: z.string().max(MAX_SEARCH_QUERY_CHARS * 4),
+      limit: z.number().int().min(1).max(MAX_SEARCH_RESULTS).optional(),
+    }),
+  ]),
+  'room:stats': z.tuple([z.object({ room: roomKey })]),
   'message:edit': z.tuple([z.object({ room: roomKey, id: entryId, text })]),
   'message:delete': z.tuple([z.object({ room: roomKey, id: entryId })]),
   'command:run': z.tuple([z.object({ room: roomKey.optional(), input: text })]),

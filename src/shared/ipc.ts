@@ -7,6 +7,8 @@ import type {
   PeerInfo,
   Profile,
   RoomInfo,
+  RoomStats,
+  SearchHit,
   TimelineEntry,
 } from './types'
 
@@ -52,6 +54,13 @@ export interface CommandResults {
   'room:markRead': RoomInfo
   'history:load': TimelineEntry[]
   'message:send': TimelineEntry
+  /** The entry reacted to, with its reactions now. */
+  'reaction:toggle': TimelineEntry
+  /** Any entry by id (what a reply quotes), or null when it is not here. */
+  'entry:get': TimelineEntry | null
+  'typing:start': void
+  'search:run': SearchHit[]
+  'room:stats': RoomStats
   'message:edit': TimelineEntry
   'message:delete': TimelineEntry
   'command:run': CommandResult
@@ -83,6 +92,8 @@ export const eventNames: EventName[] = [
   'network:updated',
   'file:progress',
   'avatar:updated',
+  'typing:updated',
+  'member:paused',
 ]
 
 /** A command handler's outcome as it crosses the boundary: errors are plain messages. */
@@ -102,6 +113,11 @@ export interface LinkupApi {
   markRead: Invoke<'room:markRead'>
   loadHistory: Invoke<'history:load'>
   sendMessage: Invoke<'message:send'>
+  toggleReaction: Invoke<'reaction:toggle'>
+  getEntry: Invoke<'entry:get'>
+  startTyping: Invoke<'typing:start'>
+  search: Invoke<'search:run'>
+  roomStats: Invoke<'room:stats'>
   editMessage: Invoke<'message:edit'>
   deleteMessage: Invoke<'message:delete'>
   runCommand: Invoke<'command:run'>
@@ -130,6 +146,11 @@ export const apiCommands = {
   markRead: 'room:markRead',
   loadHistory: 'history:load',
   sendMessage: 'message:send',
+  toggleReaction: 'reaction:toggle',
+  getEntry: 'entry:get',
+  startTyping: 'typing:start',
+  search: 'search:run',
+  roomStats: 'room:stats',
   editMessage: 'message:edit',
   deleteMessage: 'message:delete',
   runCommand: 'command:run',

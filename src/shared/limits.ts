@@ -65,3 +65,19 @@ export const QUOTA_ENTRY_BYTES_PER_HOUR = 64 * 1024 * 1024
 /** Files, voice notes and avatars fetched by themselves from one writer, per hour. */
 export const QUOTA_AUTO_DOWNLOADS_PER_HOUR = 60
 export const QUOTA_AUTO_BYTES_PER_HOUR = 200 * 1024 * 1024
+/** Replies, reactions, mentions, typing, search (issue 14). */
+export const MAX_MENTIONS = 20
+export const MAX_EMOJI_BYTES = 32
+/** Distinct emojis kept per entry; a new one past this is ignored. */
+export const MAX_REACTION_EMOJIS = 20
+/** Entries per room whose reactions are held in memory; the oldest-touched are dropped. */
+export const MAX_REACTION_TARGETS = 20_000
+/** A typing indicator lapses after this long without a keystroke. */
+export const TYPING_TTL_MS = 5000
+/** A member announces typing at most this often; receivers drop faster frames. */
+export const TYPING_SEND_MS = 2000
+export const TYPING_MIN_GAP_MS = 500
+/** Search: words of a query, hits returned, and messages one room's index holds. */
+export const MAX_SEARCH_QUERY_CHARS = 200
+export const MAX_SEARCH_RESULTS = 50
+export const MAX_INDEXED_MESSAGES = 250_000

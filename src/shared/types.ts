@@ -6,6 +6,8 @@ export interface Profile {
   key: string
   name: string
   avatar: FileRef | null
+  /** Marks this member as a bot (its profile says so). */
+  bot?: boolean
 }
 
 export interface RoomInfo {
@@ -65,6 +67,52 @@ export interface TimelineEntry {
   delivery: DeliveryState | null
   /** File and audio entries: where their bytes are (see FileState). */
   fileState?: FileState
+  /** Id of the entry this one replies to (any member's), or absent. */
+  replyTo?: string
+  /** Member keys the text mentions; `mentioned` is true when one of them is ours. */
+  mentions?: string[]
+  mentioned?: boolean
+  /** The author's profile says it is a bot. */
+  authorBot?: boolean
+  /** Reactions on this entry, one line per emoji. */
+  reactions?: ReactionSummary[]
+}
+
+export interface ReactionSummary {
+  emoji: string
+  count: number
+  /** True when we reacted with this emoji. */
+  mine: boolean
+  /** Who reacted (names as their signed entries give them), at most a few dozen. */
+  who: Array<{ key: string; name: string }>
+}
+
+export interface TypingInfo {
+  room: string
+  /** Members typing right now, by writer key; names from their signed entries. */
+  members: Array<{ key: string; name: string }>
+}
+
+/** One search hit: the message, and a short excerpt around the words found. */
+export interface SearchHit {
+  entry: TimelineEntry
+  /** Plain text around the first match, with the matched words listed separately. */
+  excerpt: string
+  terms: string[]
+  score: number
+}
+
+export interface RoomStats {
+  room: string
+  name: string
+  invite: string
+  members: number
+  writers: number
+  blocks: number
+  bytes: number
+  peers: number
+  /** Own member key in this room, shortened for people. */
+  fingerprint: string
 }
 
 /**
@@ -106,6 +154,7 @@ export interface Member {
   sameAvatarAs?: string
   /** Over a quota here: "‹name› is sending too much — paused", until resumed. */
   paused?: 'messages' | 'bytes' | null
+  bot?: boolean
 }
 
 export interface MemberPaused {
@@ -167,4 +216,6 @@ export interface EngineEvents {
   'avatar:updated': { room: string; member: string; avatar: FileRef }
   /** A member went over a quota here; their new messages wait until resumed. */
   'member:paused': MemberPaused
+  /** Who is typing in a room changed (ephemeral: never stored). */
+  'typing:updated': TypingInfo
 }

@@ -15,8 +15,15 @@ test('a room key alone gives the defaults: public DHT, seeding, info logs', () =
     bootstrap: undefined,
     host: undefined,
     seed: true,
+    listenToBots: false,
     logLevel: 'info',
   })
+})
+
+test('--listen-to-bots makes the bot answer other bots too', () => {
+  const r = parseBotConfig({ LINKUP_ROOM_ID: KEY }, ['--listen-to-bots'])
+  assert.ok('config' in r)
+  assert.equal(r.config.listenToBots, true)
 })
 
 test('several keys, links, upper case and spaces; duplicates joined once', () => {

@@ -79,7 +79,7 @@ export class App {
       await this.node.ready()
       this.shell = await startWebShell({ node: this.node })
       this.context ??= await this.browser.newContext({
-        permissions: ['clipboard-read', 'clipboard-write'],
+        permissions: ['clipboard-read', 'clipboard-write', 'notifications'],
       })
       if (!this.page) {
         this.page = await this.context.newPage()

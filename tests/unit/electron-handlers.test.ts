@@ -84,3 +84,34 @@ test('link:open opens only parsed http(s) links', async () => {
   }
   assert.deepEqual(opened, ['https://example.com/x'])
 })
+
+test('replies, reactions, entry:get, typing, search and room:stats through the IPC table', async () => {
+  const room = ((await call('room:create', { name: 'Social' })) as any).key
+  const first = (await call('message:send', { room, text: 'ship it' })) as any
+  const reply = (await call('message:send', { room, text: 'done', replyTo: first.id })) as any
+  assert.equal(reply.replyTo, first.id)
+  const reacted = (await call('reaction:toggle', { room, id: first.id, emoji: '👍' })) as any
+  assert.deepEqual(
+    reacted.reactions.map((r: any) => [r.emoji, r.count, r.mine]),
+    [['👍', 1, true]],
+  )
+  assert.equal(((await call('entry:get', { room, id: first.id })) as any).text, 'ship it')
+  assert.equal(await call('typing:start', { room }), undefined)
+  const hits = (await call('search:run', { room, query: 'ship' })) as any[]
+  assert.deepEqual(
+    hits.map((h) => h.entry.id),
+    [first.id],
+  )
+  const stats = (await call('room:stats', { room })) as any
+  assert.equal(stats.invite, `linkup://${room}`)
+  assert.deepEqual(structuredClone(hits), hits)
+  await assert.rejects(
+    call('reaction:toggle', { room, id: first.id, emoji: 'x'.repeat(100) }),
+    /Invalid arguments/,
+  )
+  await assert.rejects(call('reaction:toggle', { room, id: first.id, emoji: 'no' }), /one emoji/)
+  await assert.rejects(
+    call('message:send', { room, text: 'x', mentions: Array(21).fill('a'.repeat(64)) }),
+    /Invalid arguments/,
+  )
+})

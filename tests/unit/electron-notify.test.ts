@@ -124,3 +124,22 @@ test('previews carry no bidi control that could reverse the notification', () =>
   }
   assert.equal(preview(entry({ kind: 'file', file })), 'File: invoicefdp.exe')
 })
+
+test('a mention notifies even inside the per-room quiet interval, and says so', () => {
+  const policy = new NotificationPolicy()
+  assert.ok(policy.decide(entry(), room(), false, NOW))
+  assert.equal(policy.decide(entry({ id: 'x' }), room(), false, NOW + 10), null)
+  const mention = policy.decide(entry({ id: 'y', mentioned: true }), room(), false, NOW + 20)
+  assert.equal(mention?.title, 'Bob mentioned you in General')
+  assert.equal(
+    policy.decide(entry({ mentioned: true }), room(), true, NOW + 30),
+    null,
+    'focused: quiet',
+  )
+  assert.equal(
+    policy.decide(entry({ id: 'z', mentioned: true }), room(), false, NOW + 40),
+    null,
+    'a second mention within a second waits',
+  )
+  assert.ok(policy.decide(entry({ id: 'w', mentioned: true }), room(), false, NOW + 1100))
+})

@@ -39,6 +39,7 @@ test('blocks decode entry by entry: invalid ones are counted, never thrown', () 
   assert.deepEqual(good, {
     name: 'Ann',
     profileSeq: 3,
+    bot: false,
     entries: [{ i: 0, entry: { t: 'text', h, text: 'hi' } }],
     invalid: 0,
   })

@@ -196,7 +196,7 @@ export class Files {
 
   /** Downloads and verifies the file of an entry; resolves once the verified bytes are here. */
   async download(room: Room, id: string): Promise<DownloadResult> {
-    const item = fileEntry(room, id)
+    const item = await fileEntry(room, id)
     const started = performance.now()
     const { fetched } = await this.downloads.fetch(room, item)
     return { entry: item, fetched, ms: performance.now() - started }
@@ -208,7 +208,7 @@ export class Files {
    * pass; one already here is copied and checked again on the way out.
    */
   async saveFile(room: Room, id: string, target: string): Promise<string> {
-    const item = fileEntry(room, id)
+    const item = await fileEntry(room, id)
     const ref = item.file!
     this.downloads.checkSize(ref)
     const file = path.resolve(target)
@@ -245,7 +245,7 @@ export class Files {
 
   /** Saves under the entry's name, made safe, inside `folder`, never replacing a file. */
   async saveFileIn(room: Room, id: string, folder: string): Promise<string> {
-    const item = fileEntry(room, id)
+    const item = await fileEntry(room, id)
     const first = safeTarget(folder, item.file!.name)
     let target = first
     for (let n = 2; await exists(target); n++) {
@@ -257,7 +257,7 @@ export class Files {
 
   /** The verified bytes of an entry's file, as a stream (downloads first if needed). */
   async readFile(room: Room, id: string): Promise<Readable> {
-    const item = fileEntry(room, id)
+    const item = await fileEntry(room, id)
     const { blob } = await this.downloads.fetch(room, item)
     return Readable.from(this.downloads.blocks(room, item.file!, blob), { objectMode: false })
   }
@@ -366,8 +366,9 @@ export class Files {
   }
 }
 
-function fileEntry(room: Room, id: string): TimelineEntry {
-  const item = room.timeline.get(id)
+/** A file entry, loaded or not: a seeder fetches files of history nobody scrolled to. */
+async function fileEntry(room: Room, id: string): Promise<TimelineEntry> {
+  const item = room.timeline.get(id) ?? (await room.timeline.lookup(id))
   if (!item || !item.file)
     throw new Error('That message is not a file in this room (or not loaded).')
   if (item.deleted) throw new Error('That file was deleted.')

@@ -29,6 +29,8 @@ export const HelloSchema = z.object({
 export const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
 export const PeersSchema = z.object({ peers: z.array(hexKey).max(256) })
 export const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean() })
+/** Ephemeral: never stored (src/core/rooms/typing.ts). */
+export const TypingSchema = z.object({ typing: z.boolean() })
 
 export interface ChannelHandlers {
   /** Both sides proved the room key. `writer` is the peer's writer key in this room. */
@@ -37,6 +39,8 @@ export interface ChannelHandlers {
   onclose(channel: RoomChannel, wasOpen: boolean): void
   onwriters(channel: RoomChannel, writers: string[]): void
   onpeers(channel: RoomChannel, peers: string[]): void
+  /** The peer started (or stopped) typing. */
+  ontyping?(channel: RoomChannel, typing: boolean): void
   /** A frame that failed validation: counted by the node, the connection stays. */
   ondropped(reason: string): void
 }
@@ -101,6 +105,7 @@ export class RoomChannel {
       ),
       this.channel.addMessage(frame(PeersSchema, (m) => this.handlers.onpeers(this, m.peers))),
       this.channel.addMessage(frame(PingSchema, (m) => this.onping(m))),
+      this.channel.addMessage(frame(TypingSchema, (m) => this.handlers.ontyping?.(this, m.typing))),
     ]
     const sig = crypto.sign(
       writerProofMessage(this.id, conn.handshakeHash, conn.isInitiator),
@@ -148,6 +153,10 @@ export class RoomChannel {
   sendPeers(peers: string[]): void {
     if (this.opened && peers.length)
       this.messages[1].send(encodeFrame({ peers: peers.slice(0, 256) }))
+  }
+
+  sendTyping(typing: boolean): void {
+    if (this.opened) this.messages[3].send(encodeFrame({ typing }))
   }
 
   /** Round trip over this channel in ms, or -1 if the channel closed first. */

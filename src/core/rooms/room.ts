@@ -18,6 +18,7 @@ import { Admission } from './admission'
 import { Marks } from './marks'
 import { WriterQuota } from './quota'
 import { ModerationList, type Moderation } from './moderation'
+import { Social } from './social'
 
 const NEWEST_FIRST_BLOCKS = 64
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
@@ -32,7 +33,7 @@ export interface RoomContext {
   stats: { invalidEntries: number; droppedFrames: number; droppedPeers: number }
   /** A frame on this connection failed validation: counted; too many drop the peer. */
   badFrame(conn: any): void
-  profile(): { name: string; avatar: any }
+  profile(): { name: string; avatar: any; bot?: boolean }
   /** Called once a room channel opened on a connection: it is not dead weight. */
   authorised(conn: any): void
 }
@@ -69,6 +70,8 @@ export class Room extends EventEmitter {
   readonly topic: Buffer
   readonly timeline: Timeline
   readonly channels = new Map<any, RoomChannel>()
+  /** Reactions and typing (social.ts). */
+  readonly social: Social
   private own!: Writer
   private writer!: BatchWriter
   private profileSeq = -1
@@ -111,6 +114,11 @@ export class Room extends EventEmitter {
       undefined,
       () => this.state.joined ?? Date.now(),
     )
+    this.social = new Social(
+      this.timeline,
+      (item) => this.visible(item) && this.emit('entry:updated', item),
+      () => this.emit('typing', this.social.typingMembers()),
+    )
     this.timeline.on(
       'added',
       (item: TimelineEntry) => this.visible(item) && this.emit('entry:added', item),
@@ -144,7 +152,11 @@ export class Room extends EventEmitter {
     this.own = await this.timeline.addWriter(core, true, this.ctx.profile().name)
     this.writer = new BatchWriter(
       core,
-      () => ({ name: this.ctx.profile().name, profileSeq: this.profileSeq }),
+      () => ({
+        name: this.ctx.profile().name,
+        profileSeq: this.profileSeq,
+        bot: this.ctx.profile().bot,
+      }),
       (seq) => (this.profileSeq = seq),
       (seq, block) => this.timeline.ownBlock(seq, block),
     )
@@ -198,6 +210,7 @@ export class Room extends EventEmitter {
         onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
         onwriters: (ch, keys) => keys.forEach((k) => this.offerWriter(ch.remoteKey, k)),
         onpeers: () => {},
+        ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
           else {
@@ -236,6 +249,7 @@ export class Room extends EventEmitter {
   private onChannelClose(ch: RoomChannel, wasOpen: boolean): void {
     if (this.channels.get(ch.conn) === ch) this.channels.delete(ch.conn)
     if (this.closed || !wasOpen) return
+    this.social.typing.stop(ch.writer)
     this.emit('peer:left', this.peerInfo(ch))
     this.emit('room:updated')
   }
@@ -394,11 +408,12 @@ export class Room extends EventEmitter {
   }
 
   async announceProfile(): Promise<void> {
-    const { name } = this.ctx.profile()
+    const { name, bot } = this.ctx.profile()
     // The avatar each room shows is a copy in that room's own drive (rooms share no drive).
     const avatar = this.state.avatar ?? null
     this.own.name = name
-    await this.writer.append({ t: 'profile', h: this.ctx.clock.tick(), name, avatar })
+    const flag = bot ? { bot: true } : {}
+    await this.writer.append({ t: 'profile', h: this.ctx.clock.tick(), name, avatar, ...flag })
   }
 
   /** An own entry, or a clear error: nobody edits or deletes what another member wrote. */
@@ -482,7 +497,7 @@ export class Room extends EventEmitter {
 
   async history(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
     const items = await this.timeline.page(before, limit)
-    return items.filter((item) => this.visible(item))
+    return items.filter((item) => this.visible(item)).map((item) => this.social.decorate(item))
   }
 
   info(): RoomInfo {
@@ -530,6 +545,13 @@ export class Room extends EventEmitter {
     this.channels.delete(conn)
   }
 
+  /** Tells direct peers we are typing, at most once per TYPING_SEND_MS. */
+  sendTyping(typing = true): void {
+    if (typing && !this.social.typing.shouldSend()) return
+    if (!typing) this.social.typing.sent()
+    for (const ch of this.openChannels()) ch.sendTyping(typing)
+  }
+
   rediscover(): void {
     this.discovery?.refresh()
   }
@@ -547,6 +569,7 @@ export class Room extends EventEmitter {
     this.sync.close()
     this.timeline.close()
     if (this.admissionTimer) clearInterval(this.admissionTimer)
+    this.social.close()
     for (const unpair of this.paired.values()) unpair()
     this.paired.clear()
     for (const ch of this.channels.values()) ch.close()

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import b4a from 'b4a'
 import { lowerBoundByOrder } from '../../shared/order'
-import { decodeBlock, entryId, orderKey, type Entry } from '../../shared/entries'
+import { decodeBlock, entryId, orderKey, parseEntryId, type Entry } from '../../shared/entries'
 import type { FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
@@ -30,6 +30,8 @@ export interface Writer {
   avatar: FileRef | null
   /** h of the profile entry `avatar` came from: a newer one wins. */
   profileH: number
+  /** Its profile says it is a bot. */
+  bot?: boolean
   /** Seq of the block whose header gave `name`. */
   nameSeq: number
   /** Blocks [low, high) are read; blocks below low are not. */
@@ -91,6 +93,7 @@ export class Timeline extends EventEmitter {
   private readonly appended = new Map<number, Buffer>()
   private futureTimer: NodeJS.Timeout | null = null
   private closed = false
+  private ownKey = ''
 
   constructor(
     readonly room: string,
@@ -137,6 +140,7 @@ export class Timeline extends EventEmitter {
         backlog: own || top > 0 ? top : Infinity,
       }
       this.writers.set(key, w)
+      if (own) this.ownKey = key
       if (top > 0) await this.readHeader(w, top - 1)
       // Joining the merge can put some of its entries above the floor.
       if (this.floor !== NOTHING_LOADED && top > 0) await this.pullAboveFloor(w)
@@ -179,6 +183,7 @@ export class Timeline extends EventEmitter {
     if (decoded.name && seq >= w.nameSeq) {
       w.name = decoded.name
       w.nameSeq = seq
+      w.bot = decoded.bot
     }
     if (decoded.profileSeq >= 0 && decoded.profileSeq <= seq) {
       const profileBlock = await w.core.get(decoded.profileSeq, { wait: false }).catch(() => null)
@@ -357,6 +362,7 @@ export class Timeline extends EventEmitter {
     // Every block carries its writer's name; the newest block read says it now.
     if (decoded.name && seq >= w.nameSeq) {
       w.nameSeq = seq
+      w.bot = decoded.bot
       if (decoded.name !== w.name) {
         w.name = decoded.name
         this.emit('profile', w)
@@ -381,6 +387,9 @@ export class Timeline extends EventEmitter {
         this.applyProfile(w, entry)
       } else if (entry.t === 'moved') {
         this.applyMove(w, entry.from, entry.to)
+      } else if (entry.t === 'react') {
+        // Held by the room's Reactions (reactions.ts), not by the timeline.
+        this.emit('reaction', w.key, entry)
       } else {
         const item = this.toItem(w, seq, i, entry)
         // Never twice, whatever path read the block again.
@@ -458,7 +467,15 @@ export class Timeline extends EventEmitter {
     i: number,
     entry: Entry & { t: 'text' | 'file' | 'audio' },
   ): TimelineEntry {
+    const extra: Partial<TimelineEntry> = w.bot ? { authorBot: true } : {}
+    if (entry.t === 'text' && entry.re)
+      extra.replyTo = entryId(entry.re.w, entry.re.seq, entry.re.i)
+    if (entry.t === 'text' && entry.m?.length) {
+      extra.mentions = [...new Set(entry.m)]
+      extra.mentioned = !!this.ownKey && extra.mentions.includes(this.ownKey) && !w.own
+    }
     return {
+      ...extra,
       id: entryId(w.key, seq, i),
       room: this.room,
       author: w.key,
@@ -543,6 +560,23 @@ export class Timeline extends EventEmitter {
   get(id: string): TimelineEntry | undefined {
     const item = this.byId.get(id)
     return item && this.isLoaded(item) ? item : undefined
+  }
+
+  /**
+   * Any entry by id, loaded or not: what replies quote and search finds. Reads the one
+   * block from disk when the entry was never decoded; null when it is not here.
+   */
+  async lookup(id: string): Promise<TimelineEntry | null> {
+    const known = this.byId.get(id)
+    if (known) return known
+    const pos = parseEntryId(id)
+    const w = pos && this.writers.get(pos.writer)
+    if (!pos || !w || pos.seq >= w.core.length) return null
+    const block = await w.core.get(pos.seq, { wait: false }).catch(() => null)
+    if (!block) return null
+    const found = decodeBlock(block).entries.find((e) => e.i === pos.i)?.entry
+    if (!found || (found.t !== 'text' && found.t !== 'file' && found.t !== 'audio')) return null
+    return this.toItem(w, pos.seq, pos.i, found)
   }
 
   /** Writes the writer's current name on the loaded entries it wrote. */

@@ -21,7 +21,7 @@ export class BatchWriter {
 
   constructor(
     private readonly core: any,
-    private readonly header: () => { name: string; profileSeq: number },
+    private readonly header: () => { name: string; profileSeq: number; bot?: boolean },
     private readonly onProfileBlock: (seq: number) => void,
     /** Gets each block as it is appended (null if the append failed), so the timeline
      * can take it from memory instead of reading it back from disk. */
@@ -46,11 +46,12 @@ export class BatchWriter {
         try {
           const seq = this.core.length
           const hasProfile = batch.some((p) => p.entry.t === 'profile')
-          const { name, profileSeq } = this.header()
+          const { name, profileSeq, bot } = this.header()
           const block = encodeBlock(
             name,
             hasProfile ? seq : profileSeq,
             batch.map((p) => p.entry),
+            bot,
           )
           this.onBlock(seq, block)
           try {

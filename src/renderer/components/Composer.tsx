@@ -7,19 +7,22 @@ import {
   type KeyboardEvent,
   type ReactElement,
 } from 'react'
-import type { RoomInfo, TimelineEntry } from '../../shared/types'
+import type { Member, RoomInfo, TimelineEntry } from '../../shared/types'
 import { commandInProgress, commandSuggestions } from '../commands'
 import { message } from '../store/app-store'
 import { useUploads } from '../store/file-hooks'
-import { useStore } from '../store/hooks'
+import { useAppState, useStore } from '../store/hooks'
 import { sendFiles, sendVoiceNote } from '../store/send-files'
 import { formatBytes } from './FileCard'
 import { Icon } from './icons'
 import { VoiceRecorder, type Recording } from './VoiceRecorder'
+import { insertMention, mentionQuery, mentionSuggestions, mentionedKeys } from './mentions'
+import { firstLine } from './ReplyQuote'
 
 const MAX_HEIGHT_PX = 220
 /** Unsent text per room survives switching rooms. */
 const drafts = new Map<string, string>()
+const NO_MEMBERS: Member[] = []
 
 interface Notice {
   ok: boolean
@@ -43,6 +46,15 @@ export function Composer(props: {
   const area = useRef<HTMLTextAreaElement>(null)
   const picker = useRef<HTMLInputElement>(null)
   const uploads = useUploads()
+  const replying = useAppState((s) => (roomKey ? (s.replying[roomKey] ?? null) : null))
+  const members = useAppState((s) => s.members[roomKey] ?? NO_MEMBERS)
+  const [caret, setCaret] = useState(0)
+  const [mentionPick, setMentionPick] = useState(0)
+  const [mentionOff, setMentionOff] = useState(false)
+  /** Members picked from the @ list: key -> name as inserted. */
+  const picked = useRef(new Map<string, string>())
+  const mention = editing || mentionOff ? null : mentionQuery(text, caret)
+  const mentionList = mention ? mentionSuggestions(members, mention.query) : []
   const suggestions = editing ? [] : commandSuggestions(text)
   const current = editing ? undefined : commandInProgress(text)
 
@@ -60,11 +72,30 @@ export function Composer(props: {
   }, [text])
 
   useEffect(() => setPick(0), [suggestions.length])
+  useEffect(() => setMentionPick(0), [mentionList.length, mention?.query])
+  useEffect(() => {
+    if (replying) area.current?.focus()
+  }, [replying])
 
-  const change = (value: string) => {
+  const change = (value: string, at = value.length) => {
     setText(value)
+    setCaret(at)
+    setMentionOff(false)
     if (!editing) drafts.set(roomKey, value)
     if (notice && !notice.ok) setNotice(null)
+    // Peers see "typing…" for messages, not for commands; the store throttles it.
+    if (room && !editing && value.trim() && !value.startsWith('~')) store.typingIn(room.key)
+  }
+
+  const pickMention = (m: Member) => {
+    if (!mention) return
+    const next = insertMention(text, mention.start, caret, m.name)
+    picked.current.set(m.key, m.name)
+    change(next.text, next.caret)
+    requestAnimationFrame(() => {
+      area.current?.focus()
+      area.current?.setSelectionRange(next.caret, next.caret)
+    })
   }
 
   const submit = async () => {
@@ -104,10 +135,12 @@ export function Composer(props: {
       return
     }
     // Clear at once so typing on feels instant; put the text back if sending fails.
+    const mentions = mentionedKeys(input, picked.current)
     change('')
     setNotice(null)
     try {
-      await store.send(room.key, input)
+      await store.send(room.key, input, mentions)
+      picked.current.clear()
     } catch (err) {
       change(input)
       setNotice({ ok: false, text: message(err) })
@@ -145,6 +178,24 @@ export function Composer(props: {
 
   const onKeyDown = (ev: KeyboardEvent<HTMLTextAreaElement>) => {
     if (ev.nativeEvent.isComposing) return
+    if (mentionList.length > 0) {
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault()
+        const step = ev.key === 'ArrowDown' ? 1 : -1
+        setMentionPick((p) => (p + step + mentionList.length) % mentionList.length)
+        return
+      }
+      if (ev.key === 'Tab' || (ev.key === 'Enter' && !ev.shiftKey)) {
+        ev.preventDefault()
+        pickMention(mentionList[mentionPick] ?? mentionList[0])
+        return
+      }
+      if (ev.key === 'Escape') {
+        ev.preventDefault()
+        setMentionOff(true)
+        return
+      }
+    }
     if (suggestions.length > 0) {
       if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
         ev.preventDefault()
@@ -172,12 +223,37 @@ export function Composer(props: {
       props.onEditLast()
     } else if (ev.key === 'Escape') {
       if (editing) props.onEditDone()
+      else if (replying && room) store.setReplying(room.key, null)
       else setNotice(null)
     }
   }
 
   return (
     <div className="composer" data-testid="composer">
+      {mentionList.length > 0 ? (
+        <ul className="command-help" role="listbox" data-testid="mention-help" aria-label="Members">
+          <li className="command-help-title muted">Mention</li>
+          {mentionList.map((m, i) => (
+            <li
+              key={m.key}
+              role="option"
+              aria-selected={i === mentionPick}
+              className={i === mentionPick ? 'picked' : ''}
+              data-testid="mention-option"
+              onMouseDown={(e) => {
+                e.preventDefault()
+                pickMention(m)
+              }}
+              onMouseEnter={() => setMentionPick(i)}
+            >
+              <span className="command-name">@{m.name}</span>
+              <span className="command-about mono muted">
+                {m.key.slice(0, 4)}…{m.key.slice(-4)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {suggestions.length > 0 ? (
         // A listbox the textarea controls: arrows move aria-activedescendant, so a
         // screen reader reads the picked command while focus stays in the composer.
@@ -218,6 +294,22 @@ export function Composer(props: {
           <Icon name={notice.ok ? 'terminal' : 'x'} size={15} />
           <pre>{notice.text}</pre>
           <button className="icon-btn" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            <Icon name="x" size={14} />
+          </button>
+        </div>
+      ) : null}
+      {replying && !editing && room ? (
+        <div className="composer-editing" data-testid="reply-banner">
+          <Icon name="reply" size={14} />
+          <span>
+            Replying to <strong>{replying.authorName}</strong>
+          </span>
+          <span className="muted reply-banner-line">{firstLine(replying)}</span>
+          <button
+            className="icon-btn"
+            aria-label="Cancel reply"
+            onClick={() => store.setReplying(room.key, null)}
+          >
             <Icon name="x" size={14} />
           </button>
         </div>
@@ -311,7 +403,8 @@ export function Composer(props: {
           }
           aria-autocomplete={suggestions.length > 0 ? 'list' : undefined}
           spellCheck
-          onChange={(e) => change(e.target.value)}
+          onChange={(e) => change(e.target.value, e.target.selectionStart ?? e.target.value.length)}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
         />
         {room && !editing && !recording && !text.trim() ? (

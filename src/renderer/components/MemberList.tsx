@@ -44,6 +44,11 @@ export function MemberList({ room }: { room: string }): ReactElement {
               <span className="member-name" data-testid="member-name">
                 {m.name}
                 {m.own ? <span className="tag">you</span> : null}
+                {m.bot ? (
+                  <span className="tag bot" data-testid="bot-badge" title="This member is a bot">
+                    BOT
+                  </span>
+                ) : null}
               </span>
               <span className="member-key mono" title={m.key} data-testid="member-fingerprint">
                 {fingerprint(m.key)}

@@ -8,12 +8,16 @@ import { isEmojiOnly, renderMarkdown } from '../markdown'
 import { Avatar } from './Avatar'
 import { FileCard } from './FileCard'
 import { Icon } from './icons'
+import { EmojiPicker, ReactionBar } from './Reactions'
+import { ReplyQuote } from './ReplyQuote'
 
 export interface RowActions {
   edit(entry: TimelineEntry): void
   remove(entry: TimelineEntry): Promise<void>
   /** `deceptive` says why the link's text could mislead: then the reader is asked first. */
   openLink(url: string, deceptive: string | null): void
+  reply(entry: TimelineEntry): void
+  react(entry: TimelineEntry, emoji: string): void
 }
 
 interface Props {
@@ -25,6 +29,8 @@ interface Props {
   /** Set on the first unread entry: the "N new messages" line goes above it. */
   newCount: number | null
   editing: boolean
+  /** A jump (reply quote, search hit) landed here: highlighted for a moment. */
+  jumped?: boolean
   actions: RowActions
 }
 
@@ -33,6 +39,7 @@ interface Props {
 export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
   const { entry, head, editing, actions } = props
   const [confirming, setConfirming] = useState(false)
+  const [picking, setPicking] = useState(false)
   // The toolbar exists only for the row under the pointer or focus: rendering it on
   // every row would multiply the DOM of a long timeline.
   const [active, setActive] = useState(false)
@@ -69,10 +76,11 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
         ref={article}
         // Reachable with the arrow keys from the timeline (TimelineList), not with Tab.
         tabIndex={-1}
-        className={`message${head ? ' head' : ''}${entry.own ? ' own' : ''}${editing ? ' editing' : ''}${entry.deleted ? ' deleted' : ''}`}
+        className={`message${head ? ' head' : ''}${entry.own ? ' own' : ''}${editing ? ' editing' : ''}${entry.deleted ? ' deleted' : ''}${entry.mentioned ? ' mentioned' : ''}${props.jumped ? ' jumped' : ''}`}
         data-testid="message"
         data-id={entry.id}
         data-own={entry.own ? 'true' : 'false'}
+        data-mentioned={entry.mentioned ? 'true' : undefined}
         onMouseEnter={() => setActive(true)}
         onMouseLeave={() => setActive(false)}
         onFocus={() => setActive(true)}
@@ -99,6 +107,11 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
               <span className="author" data-testid="message-author">
                 {entry.authorName}
               </span>
+              {entry.authorBot ? (
+                <span className="tag bot" data-testid="bot-badge" title="This member is a bot">
+                  BOT
+                </span>
+              ) : null}
               <span className="author-key mono" title={entry.author}>
                 {fingerprint(entry.author)}
               </span>
@@ -107,9 +120,24 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
               </time>
             </div>
           ) : null}
+          {entry.replyTo && !entry.deleted ? (
+            <ReplyQuote room={entry.room} id={entry.replyTo} />
+          ) : null}
           <MessageBody entry={entry} onClick={onBodyClick} />
+          {!entry.deleted && entry.reactions?.length ? (
+            <ReactionBar
+              reactions={entry.reactions}
+              onToggle={(emoji) => actions.react(entry, emoji)}
+            />
+          ) : null}
           {entry.own && entry.delivery && !entry.deleted ? <Delivery entry={entry} /> : null}
         </div>
+        {picking ? (
+          <EmojiPicker
+            onPick={(emoji) => actions.react(entry, emoji)}
+            onClose={() => setPicking(false)}
+          />
+        ) : null}
         {!entry.deleted && (active || confirming) ? (
           <div
             className={`message-actions${confirming ? ' confirming' : ''}`}
@@ -143,6 +171,26 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
               </>
             ) : (
               <>
+                <button
+                  className="icon-btn"
+                  title="Reply"
+                  aria-label="Reply"
+                  data-testid="reply-message"
+                  onClick={() => actions.reply(entry)}
+                >
+                  <Icon name="reply" size={15} />
+                </button>
+                <button
+                  className="icon-btn"
+                  title="Add a reaction"
+                  aria-label="Add a reaction"
+                  aria-haspopup="menu"
+                  aria-expanded={picking}
+                  data-testid="react-message"
+                  onClick={() => setPicking((p) => !p)}
+                >
+                  <Icon name="smile" size={15} />
+                </button>
                 {entry.kind === 'text' ? (
                   <button
                     className="icon-btn"

@@ -12,6 +12,8 @@ export function RoomHeader(props: {
   room: RoomInfo
   membersOpen: boolean
   onToggleMembers: () => void
+  searchOpen: boolean
+  onToggleSearch: () => void
 }): ReactElement {
   const { room } = props
   const memberCount = useAppState((s) => s.members[room.key]?.length ?? 0)
@@ -50,6 +52,16 @@ export function RoomHeader(props: {
         >
           <Icon name={copied ? 'check' : 'copy'} size={16} />
           {copied ? 'Copied' : 'Copy invite'}
+        </button>
+        <button
+          className={`btn subtle${props.searchOpen ? ' pressed' : ''}`}
+          data-testid="toggle-search"
+          aria-pressed={props.searchOpen}
+          aria-label="Search messages"
+          title="Search messages"
+          onClick={props.onToggleSearch}
+        >
+          <Icon name="search" size={16} />
         </button>
         <button
           className={`btn subtle${props.membersOpen ? ' pressed' : ''}`}

@@ -46,6 +46,7 @@ export function TimelineList(props: {
   const timeline = store.timeline(room.key)
   const version = useTimeline(timeline)
   const divider = useAppState((s) => (s.divider?.room === room.key ? s.divider : null))
+  const jumped = useAppState((s) => s.jumped)
   const scrollRef = useRef<HTMLDivElement>(null)
   const entries = timeline.entries
   const count = entries.length
@@ -136,6 +137,19 @@ export function TimelineList(props: {
     }
   }, [store])
 
+  // Jumps to a loaded entry (reply quotes, search hits): the store loads it first.
+  const toEntry = useRef((_id: string) => {})
+  toEntry.current = (id) => {
+    const i = entries.findIndex((e) => e.id === id)
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' })
+  }
+  useEffect(() => {
+    store.scrollToEntry = (id) => toEntry.current(id)
+    return () => {
+      store.scrollToEntry = () => {}
+    }
+  }, [store])
+
   useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState === 'visible' && store.atBottom) store.noteSeen(room.key)
@@ -153,6 +167,9 @@ export function TimelineList(props: {
         if (deceptive) setQuestion({ url, why: deceptive })
         else void store.api.openLink({ url })
       },
+      reply: (entry) => store.setReplying(room.key, entry),
+      react: (entry, emoji) =>
+        void store.react(room.key, entry.id, emoji).catch((err) => console.error(err)),
     }),
     [props.onEdit, store, room.key],
   )
@@ -219,6 +236,7 @@ export function TimelineList(props: {
                   day={day}
                   newCount={isNew ? newCount : null}
                   editing={entry.id === props.editingId}
+                  jumped={entry.id === jumped}
                   actions={actions}
                 />
               </div>

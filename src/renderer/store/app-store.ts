@@ -36,6 +36,12 @@ export interface AppState {
   members: Record<string, Member[]>
   divider: Divider | null
   shell: ShellStatus
+  /** The message the composer replies to, per room. */
+  replying: Record<string, TimelineEntry | null>
+  /** Who is typing, per room (ephemeral, from the engine). */
+  typing: Record<string, Array<{ key: string; name: string }>>
+  /** The entry a jump (reply quote, search hit) landed on, briefly highlighted. */
+  jumped: string | null
 }
 
 /** The first page paints the room fast; older pages are bigger, fewer round trips. */
@@ -47,6 +53,13 @@ const ACTIVE_KEY = 'linkup.activeRoom'
 const MEMBER_SETTLE_MS = 500
 /** Renames and writers found by gossip have no event: the open room's list is re-read. */
 const MEMBERS_REFRESH_MS = 5000
+/** The composer tells the engine about keystrokes at most this often (it rate-limits too). */
+const TYPING_NOTIFY_MS = 1000
+/** A jump to an old message loads at most this many pages of history looking for it. */
+const JUMP_MAX_PAGES = 40
+const JUMP_HIGHLIGHT_MS = 2500
+/** At most one mention notification this often: a member mentioning in a loop is not heard. */
+const MENTION_NOTIFY_MS = 1000
 
 export class AppStore {
   private state: AppState = {
@@ -61,7 +74,16 @@ export class AppStore {
     members: {},
     divider: null,
     shell: 'open',
+    replying: {},
+    typing: {},
+    jumped: null,
   }
+  private lastTyping = 0
+  private lastMentionNote = 0
+  /** Quoted entries fetched for reply previews, by `${room}/${id}`. */
+  private readonly quotes = new Map<string, Promise<TimelineEntry | null>>()
+  /** Set by the open timeline: scrolls to a loaded entry. */
+  scrollToEntry: (id: string) => void = () => {}
   private readonly listeners = new Set<() => void>()
   private readonly timelines = new Map<string, RoomTimeline>()
   private readonly unsubs: Array<() => void> = []
@@ -75,7 +97,14 @@ export class AppStore {
   /** Set by the open timeline: scrolls it to the newest entry. */
   jumpToLatest: () => void = () => {}
 
-  constructor(readonly api: LinkupApi) {}
+  /**
+   * `notifyInPage`: the page raises mention notifications itself (the browser shell);
+   * in Electron the main process does (src/main/desktop.ts).
+   */
+  constructor(
+    readonly api: LinkupApi,
+    private readonly notifyInPage = false,
+  ) {}
 
   subscribe = (cb: () => void): (() => void) => {
     this.listeners.add(cb)
@@ -107,8 +136,20 @@ export class AppStore {
       api.on('sync:progress', (s) => this.set({ sync: { ...this.state.sync, [s.room]: s } })),
       api.on('profile:updated', (p) => this.onProfile(p)),
       api.on('network:updated', ({ online }) => this.set({ online })),
+      api.on('typing:updated', (t) =>
+        this.set({ typing: { ...this.state.typing, [t.room]: t.members } }),
+      ),
     )
     await this.refresh()
+    // The browser asks once, on a click (browsers ignore a request without a gesture).
+    if (
+      this.notifyInPage &&
+      typeof Notification !== 'undefined' &&
+      Notification.permission === 'default'
+    )
+      document.addEventListener('pointerdown', () => void Notification.requestPermission(), {
+        once: true,
+      })
     this.membersTimer = setInterval(() => {
       if (this.state.active && this.state.shell === 'open')
         void this.refreshMembers(this.state.active)
@@ -222,13 +263,74 @@ export class AppStore {
     this.removeRoom(key)
   }
 
-  async send(room: string, text: string): Promise<void> {
-    const entry = await this.api.sendMessage({ room, text })
+  async send(room: string, text: string, mentions: string[] = []): Promise<void> {
+    const replyTo = this.state.replying[room]?.id
+    const entry = await this.api.sendMessage({
+      room,
+      text,
+      ...(replyTo ? { replyTo } : {}),
+      ...(mentions.length ? { mentions } : {}),
+    })
+    if (replyTo) this.setReplying(room, null)
+    this.lastTyping = 0
     this.timeline(room).add(entry)
     // Whoever writes wants to see what they wrote, even if they had scrolled up.
     if (room === this.state.active && !this.atBottom) this.jumpToLatest()
     // Answering the room is reading it: the line has done its job.
     if (this.state.divider?.room === room) this.set({ divider: null })
+  }
+
+  setReplying(room: string, entry: TimelineEntry | null): void {
+    this.set({ replying: { ...this.state.replying, [room]: entry } })
+  }
+
+  async react(room: string, id: string, emoji: string): Promise<void> {
+    this.timeline(room).update(await this.api.toggleReaction({ room, id, emoji }))
+  }
+
+  /** The entry a reply quotes: from the loaded timeline, else asked of the engine once. */
+  quote(room: string, id: string): Promise<TimelineEntry | null> {
+    const loaded = this.timeline(room).find(id)
+    if (loaded) return Promise.resolve(loaded)
+    const key = `${room}/${id}`
+    let q = this.quotes.get(key)
+    if (!q) {
+      q = this.api.getEntry({ room, id }).catch(() => null)
+      this.quotes.set(key, q)
+      if (this.quotes.size > 500) this.quotes.delete(this.quotes.keys().next().value as string)
+    }
+    return q
+  }
+
+  /** A keystroke in the composer: peers see "typing…" (throttled here and in the engine). */
+  typingIn(room: string): void {
+    const now = Date.now()
+    if (now - this.lastTyping < TYPING_NOTIFY_MS) return
+    this.lastTyping = now
+    this.api.startTyping({ room }).catch(() => {})
+  }
+
+  /**
+   * Shows entry `id` of `room`: opens the room, loads older history until the entry is
+   * in (or the room's start is reached), scrolls to it and highlights it.
+   */
+  async jumpTo(room: string, id: string): Promise<boolean> {
+    if (this.state.active !== room) this.selectRoom(room)
+    const t = this.timeline(room)
+    for (let pages = 0; !t.find(id) && pages < JUMP_MAX_PAGES; pages++) {
+      while (t.loading) await new Promise((r) => setTimeout(r, 20))
+      if (t.find(id) || (t.loaded && !t.hasMore)) break
+      await this.loadOlder(room)
+    }
+    if (!t.find(id)) return false
+    this.set({ jumped: id })
+    this.scrollToEntry(id)
+    // The highlight is a moment's pointer, not a state: a row scrolled back into view
+    // later does not flash again.
+    setTimeout(() => {
+      if (this.state.jumped === id) this.set({ jumped: null })
+    }, JUMP_HIGHLIGHT_MS)
+    return true
   }
 
   async edit(room: string, id: string, text: string): Promise<void> {
@@ -271,6 +373,7 @@ export class AppStore {
     const previous = t.entries[t.entries.length - 1]
     const isNew = t.add(entry)
     if (!isNew || entry.own) return
+    if (entry.mentioned) this.notifyMention(entry)
     const members = this.state.members[entry.room]
     if (members && !members.some((m) => m.key === entry.author))
       void this.refreshMembers(entry.room)
@@ -281,6 +384,28 @@ export class AppStore {
     if (away && !this.state.divider && previous && previous.order < entry.order) {
       this.set({ divider: { room: entry.room, after: previous.order, unread: 1 } })
     } else if (!away) this.noteSeen(entry.room)
+  }
+
+  /** A mention raises a notification while the page is not in front (browser shell). */
+  private notifyMention(entry: TimelineEntry): void {
+    if (!this.notifyInPage || typeof Notification === 'undefined') return
+    if (document.visibilityState === 'visible' && document.hasFocus()) return
+    if (Notification.permission !== 'granted') return
+    if (Date.now() - this.lastMentionNote < MENTION_NOTIFY_MS) return
+    this.lastMentionNote = Date.now()
+    const room = this.room(entry.room)
+    const body = entry.text.replace(/\s+/gu, ' ').slice(0, 160)
+    const note = new Notification(
+      `${entry.authorName} mentioned you in ${room?.name ?? 'a room'}`,
+      {
+        body,
+        tag: entry.id,
+      },
+    )
+    note.onclick = () => {
+      window.focus()
+      void this.jumpTo(entry.room, entry.id)
+    }
   }
 
   private refreshRoomsSoon(): void {

@@ -41,6 +41,11 @@ export class RoomTimeline {
     return true
   }
 
+  /** A loaded entry by id, or undefined. */
+  find(id: string): TimelineEntry | undefined {
+    return this.ids.has(id) ? this.entries.find((e) => e.id === id) : undefined
+  }
+
   /** Replaces an entry already loaded (edit, delete, delivery state). */
   update(entry: TimelineEntry): void {
     const i = this.indexOf(entry)

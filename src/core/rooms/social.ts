@@ -1,0 +1,65 @@
+import { fingerprint } from '../../shared/roomkey'
+import type { TimelineEntry } from '../../shared/types'
+import { Reactions, type ReactionEntry } from './reactions'
+import type { Timeline } from './timeline'
+import { Typing } from './typing'
+
+// What a room adds on top of its timeline for replies, reactions and typing: keeps
+// reactions (reactions.ts) and writes them on the entries the timeline hands out, and
+// keeps who is typing (typing.ts). Names always come from the members' signed entries.
+
+export class Social {
+  readonly reactions = new Reactions()
+  readonly typing: Typing
+
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly updated: (item: TimelineEntry) => void,
+    typingChanged: () => void,
+  ) {
+    this.typing = new Typing(typingChanged)
+    timeline.on('reaction', (reactor: string, entry: ReactionEntry) =>
+      this.onReaction(reactor, entry),
+    )
+    // Registered before the room's own listener, so what it emits is decorated.
+    timeline.on('added', (item: TimelineEntry) => {
+      this.decorate(item)
+      this.typing.stop(item.author)
+    })
+  }
+
+  /** Display name of a member: its signed name, or a fingerprint when it has none yet. */
+  nameOf = (key: string): string => this.timeline.writers.get(key)?.name || fingerprint(key)
+
+  private get ownKey(): string {
+    for (const w of this.timeline.writers.values()) if (w.own) return w.key
+    return ''
+  }
+
+  private onReaction(reactor: string, entry: ReactionEntry): void {
+    // Only entries that can exist: a known writer and a block it has written.
+    const target = this.timeline.writers.get(entry.target.w)
+    if (!target || entry.target.seq >= target.core.length) return
+    const id = this.reactions.apply(reactor, entry)
+    const item = id && this.timeline.get(id)
+    if (!item) return
+    this.decorate(item)
+    this.updated(item)
+  }
+
+  /** Writes the current reactions onto an entry the room hands out. */
+  decorate(item: TimelineEntry): TimelineEntry {
+    const summary = this.reactions.summary(item.id, this.ownKey, this.nameOf)
+    if (summary.length || item.reactions) item.reactions = summary
+    return item
+  }
+
+  /** Members typing now, with their names. */
+  typingMembers(): Array<{ key: string; name: string }> {
+    return this.typing.list().map((key) => ({ key, name: this.nameOf(key) }))
+  }
+
+  close(): void {
+    this.typing.close()
+  }
+}

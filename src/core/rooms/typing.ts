@@ -1,0 +1,74 @@
+import { TYPING_MIN_GAP_MS, TYPING_SEND_MS, TYPING_TTL_MS } from '../../shared/limits'
+
+// "Ada is typing…": an ephemeral frame on the room channel, never an entry, never on
+// disk. It reaches direct peers only (typing is not worth store-and-forward). Receivers
+// keep one timer per member, bounded by the room's open channels, drop frames that come
+// faster than TYPING_MIN_GAP_MS, and forget a member TYPING_TTL_MS after its last frame.
+
+export class Typing {
+  /** writer key -> when its indicator lapses */
+  private readonly until = new Map<string, NodeJS.Timeout>()
+  private readonly lastFrame = new Map<string, number>()
+  private lastSent = 0
+  private closed = false
+
+  constructor(
+    private readonly changed: () => void,
+    private readonly ttlMs = TYPING_TTL_MS,
+  ) {}
+
+  /** A typing frame from `writer`: true when it was accepted (not rate-limited). */
+  received(writer: string, typing: boolean, now = Date.now()): boolean {
+    if (this.closed) return false
+    if (!typing) {
+      // Costs nothing to hold, so never limited: a stop keeps no state.
+      this.stop(writer)
+      return true
+    }
+    const last = this.lastFrame.get(writer)
+    if (last !== undefined && now - last < TYPING_MIN_GAP_MS) return false
+    if (this.lastFrame.size > 1024) this.lastFrame.clear()
+    this.lastFrame.set(writer, now)
+    const was = this.until.get(writer)
+    if (was) clearTimeout(was)
+    const timer = setTimeout(() => this.stop(writer), this.ttlMs)
+    timer.unref?.()
+    this.until.set(writer, timer)
+    if (!was) this.changed()
+    return true
+  }
+
+  /** The member sent a message or went away: its indicator goes at once. */
+  stop(writer: string): void {
+    const timer = this.until.get(writer)
+    if (!timer) return
+    clearTimeout(timer)
+    this.until.delete(writer)
+    this.lastFrame.delete(writer)
+    if (!this.closed) this.changed()
+  }
+
+  /** Members typing now. */
+  list(): string[] {
+    return [...this.until.keys()]
+  }
+
+  /** Whether to tell peers we type: at most once per TYPING_SEND_MS. */
+  shouldSend(now = Date.now()): boolean {
+    if (now - this.lastSent < TYPING_SEND_MS) return false
+    this.lastSent = now
+    return true
+  }
+
+  /** We sent a message: the next keystroke announces again at once. */
+  sent(): void {
+    this.lastSent = 0
+  }
+
+  close(): void {
+    this.closed = true
+    for (const timer of this.until.values()) clearTimeout(timer)
+    this.until.clear()
+    this.lastFrame.clear()
+  }
+}
