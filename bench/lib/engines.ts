@@ -11,6 +11,8 @@ export async function makeNode(bootstrap: Bootstrap, storage?: string): Promise<
     storage: storage ?? (await tempDir('linkup-bench-')),
     bootstrap,
     host: '127.0.0.1',
+    // Benchmarks flood on purpose to measure the engine; a receiver's quotas would pause them.
+    quotas: false,
   })
   await node.ready()
   return node

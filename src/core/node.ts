@@ -66,6 +66,11 @@ export interface LinkupNodeOptions {
   maxFileBytes?: number
   /** A download with no progress for this long gives up (its blocks stay for a retry). */
   fileStallMs?: number
+  /**
+   * Per-writer history quotas (src/core/rooms/quota.ts); on unless false. Benchmarks that
+   * flood on purpose, to measure the engine, turn them off.
+   */
+  quotas?: boolean
   /** Marks this member as a bot in its profile (bot/client.ts). */
   bot?: boolean
 }
@@ -249,6 +254,7 @@ export class LinkupNode extends EngineEmitter {
         store: this.store,
         swarm: this.swarm,
         scopes: this.scopes,
+        quotas: this.opts.quotas !== false,
         clock: this.clock,
         stats: this.stats,
         badFrame: (conn) => this.penalties.frame(conn),

@@ -60,7 +60,7 @@ export const MAX_REJECTED_WRITERS = 16_384
  * busy bot) sends: past one, we stop fetching that writer's new blocks until the member
  * resumes them; nothing already received is lost.
  */
-export const QUOTA_BLOCKS_PER_MINUTE = 300
+export const QUOTA_BLOCKS_PER_MINUTE = 600
 export const QUOTA_ENTRY_BYTES_PER_HOUR = 64 * 1024 * 1024
 /** Files, voice notes and avatars fetched by themselves from one writer, per hour. */
 export const QUOTA_AUTO_DOWNLOADS_PER_HOUR = 60
