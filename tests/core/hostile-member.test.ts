@@ -5,6 +5,7 @@ import { encodeBlock, HLC_SHIFT, type Entry } from '../../src/shared/entries'
 import { MAX_CLOCK_AHEAD_MS, QUOTA_BLOCKS_PER_MINUTE } from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
 import { fingerprint } from '../../src/shared/roomkey'
+import { allHistory } from '../helpers/catchup'
 import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
 import { removeTempDirs, until } from '../helpers/net'
 
@@ -190,15 +191,16 @@ test('a writer over its message quota is paused, others still arrive, and resume
   await bob.send(room, 'Bob during the flood')
   await waitForTexts(alice, room, ['Bob during the flood'])
   assert.ok((await texts(alice, room)).includes('first, within quota'), 'nothing received is lost')
-  const floodSeen = (await alice.history(room, { limit: 1000 })).filter((e) => e.text === 'flood')
+  const floodSeen = (await allHistory(alice, room)).filter((e) => e.text === 'flood')
   assert.ok(floodSeen.length < flood.length, `${floodSeen.length} of the flood arrived`)
   // The member chooses to let it in.
   assert.equal(alice.resumeMember(room, mallory.memberKey(room)), true)
   await until(
     'the whole flood to arrive',
     async () =>
-      (await alice.history(room, { limit: 1000 })).filter((e) => e.text === 'flood').length ===
-        flood.length || undefined,
+      (await allHistory(alice, room)).filter((e) => e.text === 'flood').length === flood.length ||
+      undefined,
+    60_000,
   )
 })
 
