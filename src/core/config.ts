@@ -29,6 +29,10 @@ const RoomSchema = z.object({
   /** Per writer: the block seq up to which everything is read, or hidden by ~clear. */
   readSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
   clearedSeqs: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().min(-1)).optional(),
+  /** When this node first read a valid entry of each writer, ms since epoch. */
+  firstSeen: z
+    .record(z.string().regex(/^[0-9a-f]{64}$/), z.number().int().nonnegative())
+    .optional(),
   /** When this node joined the room, ms since epoch (entries dated after it should reach us). */
   joined: z.number().int().nonnegative().optional(),
   /** Writer keys muted or blocked in this room, on this device. */

@@ -475,7 +475,7 @@ export class LinkupNode extends EngineEmitter {
     const members: Array<Member & { since: number }> = [...r.timeline.writers.values()]
       .filter((w) => w.own || w.seen)
       .map((w) => ({
-        since: w.since,
+        since: w.own ? 0 : r.memberSince(w),
         key: w.key,
         name: w.own ? this.profile.name : w.name || 'Anonymous',
         avatar: w.own ? (r.state.avatar ?? null) : w.avatar,

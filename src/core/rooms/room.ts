@@ -14,6 +14,7 @@ import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
 import { Discovery } from '../net/discovery'
 import { SyncTracker } from './sync'
+import { hlcTime } from './clock'
 import { Admission } from './admission'
 import { Marks } from './marks'
 import { WriterQuota } from './quota'
@@ -24,6 +25,8 @@ const NEWEST_FIRST_BLOCKS = 64
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
+/** Writers first seen this soon after we joined were there before us (our catch-up). */
+const JOINED_WITH_MS = 60_000
 
 export interface RoomContext {
   store: any
@@ -55,6 +58,8 @@ export interface RoomState {
   /** Per writer, the block seq up to which everything is read, or hidden by ~clear (marks.ts). */
   readSeqs?: Record<string, number>
   clearedSeqs?: Record<string, number>
+  /** When this node first read a valid entry of each writer (ms): who came first, unforgeably. */
+  firstSeen?: Record<string, number>
   /** When this node joined the room (ms); set on first start for rooms from 0.1. */
   joined?: number
   /** Writer keys muted or blocked here (moderation.ts). */
@@ -348,6 +353,7 @@ export class Room extends EventEmitter {
     this.vouched.add(key)
     if (!this.state.writers.includes(key)) {
       this.state.writers.push(key)
+      ;(this.state.firstSeen ??= {})[key] ??= Date.now()
       this.persist()
     }
     for (const ch of this.channels.values()) ch.sendWriters([key])
@@ -476,6 +482,18 @@ export class Room extends EventEmitter {
     this.scheduleUpdate(key)
     this.sync.poke()
     return true
+  }
+
+  /**
+   * Since when a member has been in the room, for telling copied names apart. A writer that
+   * was there when we joined has only its own entries' dates to go by; one that came later
+   * cannot claim to predate the moment we first saw it, whatever its clock says.
+   */
+  memberSince(w: Writer): number {
+    const dated = hlcTime(w.since)
+    const seen = this.state.firstSeen?.[w.key]
+    const joined = this.state.joined ?? 0
+    return seen !== undefined && seen > joined + JOINED_WITH_MS ? Math.max(dated, seen) : dated
   }
 
   /** Whether a file of this writer may download by itself (its automatic-download quota). */

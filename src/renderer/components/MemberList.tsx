@@ -53,10 +53,30 @@ export function MemberList({ room }: { room: string }): ReactElement {
               <span className="member-key mono" title={m.key} data-testid="member-fingerprint">
                 {fingerprint(m.key)}
               </span>
+              <MemberNotes member={m} />
             </div>
           </li>
         ))}
       </ul>
     </aside>
+  )
+}
+
+/**
+ * What the engine found about a member that a reader should know: a name or picture that
+ * copies another member's, local moderation, and a writer paused over its quota.
+ */
+function MemberNotes({ member: m }: { member: Member }): ReactElement | null {
+  const notes: string[] = []
+  if (m.sameNameAs) notes.push(`same name as ${m.sameNameAs}`)
+  if (m.sameAvatarAs) notes.push(`same picture as ${m.sameAvatarAs}`)
+  if (m.blocked) notes.push('blocked here')
+  else if (m.muted) notes.push('muted here')
+  if (m.paused) notes.push(`${m.name} is sending too much — paused`)
+  if (!notes.length) return null
+  return (
+    <span className="member-notes" data-testid="member-notes">
+      {notes.join(' · ')}
+    </span>
   )
 }

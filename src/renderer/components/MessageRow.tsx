@@ -120,6 +120,12 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
               </time>
             </div>
           ) : null}
+          {entry.late ? (
+            // A back-dated entry cannot pass as old history: it says when it really came.
+            <div className="arrived-late" data-testid="arrived-late">
+              Arrived late: dated {formatFull(entry.time)}
+            </div>
+          ) : null}
           {entry.replyTo && !entry.deleted ? (
             <ReplyQuote room={entry.room} id={entry.replyTo} />
           ) : null}
