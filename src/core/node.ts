@@ -107,6 +107,7 @@ export class LinkupNode extends EngineEmitter {
   private readonly hellos = new Map<any, Hello>()
   private readonly scopes = new CoreScopes()
   private readonly roomTimers = new Map<Room, NodeJS.Timeout>()
+  private readonly sendOrder = new WeakMap<Room, Promise<void>>()
   private lastRediscover = 0
   /** Replies, reactions, mentions, typing, search, ~info: src/core/social.ts. */
   readonly social = new Social(this)
@@ -428,8 +429,21 @@ export class LinkupNode extends EngineEmitter {
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new Error(`A message has at most ${MAX_TEXT_BYTES / 1024} KiB of text.`)
     const r = this.room(room)
-    await this.disk.check()
-    const extra = await this.social.textFields(r, opts)
+    // What a send checks first is async, and checks can finish out of order: they run in
+    // turn per room, so messages are stamped and written in the order send() was called.
+    const prev = this.sendOrder.get(r) ?? Promise.resolve()
+    const ready = prev.then(async () => {
+      await this.disk.check()
+      return this.social.textFields(r, opts)
+    })
+    this.sendOrder.set(
+      r,
+      ready.then(
+        () => {},
+        () => {},
+      ),
+    )
+    const extra = await ready
     const item = await r
       .append({ t: 'text', h: this.clock.tick(), text, ...extra })
       .catch((err) => {
