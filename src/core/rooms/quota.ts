@@ -24,6 +24,11 @@ class Bucket {
     this.tokens = capacity
   }
 
+  refill(): void {
+    this.tokens = this.capacity
+    this.at = Date.now()
+  }
+
   /** Takes `n`; false (and nothing taken) if there is not enough. */
   take(n: number): boolean {
     const now = Date.now()
@@ -73,8 +78,16 @@ export class WriterQuota {
     return this.paused
   }
 
-  resume(): void {
+  /**
+   * The member let this writer in: what it has sent so far (as far as we know its length)
+   * is accepted, and its quota starts over from here.
+   */
+  resume(length: number, byteLength: number): void {
     this.paused = null
+    this.seenLength = Math.max(this.seenLength, length)
+    this.seenBytes = Math.max(this.seenBytes, byteLength)
+    this.blocks.refill()
+    this.bytes.refill()
   }
 
   /** Whether a file of `size` bytes may be fetched by itself now (taken from the quota). */

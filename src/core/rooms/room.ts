@@ -474,11 +474,15 @@ export class Room extends EventEmitter {
     const quota = this.quotas.get(key)
     const w = this.timeline.writers.get(key)
     if (!quota?.paused || !w) return false
-    quota.resume()
+    quota.resume(w.core.length, w.core.byteLength)
     w.paused = null
     this.tailRequested.delete(w.core)
     this.fetchNewestFirst(w.core)
+    // Everything held back so far as one bounded range, then the live range for what follows.
+    w.core.download({ start: 0, end: w.core.length })
+    this.ranges.get(key)?.destroy()
     this.ranges.set(key, w.core.download({ start: 0, end: -1 }))
+    this.backlog.add(w.core)
     this.scheduleUpdate(key)
     this.sync.poke()
     return true
