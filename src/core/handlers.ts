@@ -43,6 +43,8 @@ export interface Engine extends UploadEngine {
   delete(room: string, entryId: string): Promise<TimelineEntry>
   history(room: string, opts: { before?: string; limit: number }): Promise<TimelineEntry[]>
   members(room: string): Member[] | Promise<Member[]>
+  moderate(room: string, kind: 'mute' | 'block', who: string, on: boolean): Promise<Member>
+  resumeMember(room: string, key: string): boolean
   markRead(room: string): Promise<RoomInfo>
   runCommand(input: string, opts: { room?: string }): Promise<CommandResult>
   download(room: string, id: string): Promise<{ entry: TimelineEntry }>
@@ -75,6 +77,8 @@ export function engineHandlers(engine: Engine, uploads: Uploads): Omit<Handlers,
     'room:leave': ({ room }) => engine.leaveRoom(room),
     'room:list': async () => engine.rooms(),
     'room:members': async ({ room }) => engine.members(room),
+    'member:moderate': ({ room, key, kind, on }) => engine.moderate(room, kind, key, on),
+    'member:resume': async ({ room, key }) => engine.resumeMember(room, key),
     'room:markRead': ({ room }) => engine.markRead(room),
     'history:load': ({ room, before, limit }) => engine.history(room, { before, limit }),
     'message:send': ({ room, text, replyTo, mentions }) =>

@@ -518,14 +518,18 @@ export class LinkupNode extends EngineEmitter {
   }
 
   /**
-   * ~mute / ~block (and their undo) a member named by display name or fingerprint:
-   * local to this device, kept in config.json. Resolves to the member it applied to.
+   * ~mute / ~block (and their undo) a member named by display name or fingerprint, or by
+   * writer key (the member list's menu): local to this device, kept in config.json.
+   * Resolves to the member it applied to.
    */
   async moderate(room: string, kind: 'mute' | 'block', who: string, on: boolean): Promise<Member> {
     const r = this.room(room)
     const keys = [...(r.state.blocked ?? []), ...(r.state.muted ?? [])]
     const listed = keys.map((key) => ({ key, name: '', seen: true, own: false }) as any)
-    const target = findMember([...r.timeline.writers.values(), ...listed], who)
+    const writers = [...r.timeline.writers.values(), ...listed]
+    const target = /^[0-9a-f]{64}$/u.test(who)
+      ? (writers.find((w) => w.key === who && !w.own && w.seen) ?? noMember(who))
+      : findMember(writers, who)
     await r.moderate(kind, target.key, on)
     await this.config.save()
     this.emit('room:updated', r.info())
@@ -711,4 +715,8 @@ export class LinkupNode extends EngineEmitter {
     await this.store?.close().catch(() => {})
     this.lock.release()
   }
+}
+
+function noMember(key: string): never {
+  throw new Error(`No other member of this room has the key ${key.slice(0, 8)}….`)
 }

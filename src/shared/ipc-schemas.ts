@@ -43,6 +43,11 @@ export const commandSchemas = {
   'room:leave': z.tuple([z.object({ room: roomKey })]),
   'room:list': z.tuple([]),
   'room:members': z.tuple([z.object({ room: roomKey })]),
+  // A member is named by writer key here (the menu knows it); ~mute takes names too.
+  'member:moderate': z.tuple([
+    z.object({ room: roomKey, key: roomKey, kind: z.enum(['mute', 'block']), on: z.boolean() }),
+  ]),
+  'member:resume': z.tuple([z.object({ room: roomKey, key: roomKey })]),
   'room:markRead': z.tuple([z.object({ room: roomKey })]),
   'history:load': z.tuple([
     z.object({

@@ -51,6 +51,10 @@ export interface CommandResults {
   'room:leave': void
   'room:list': RoomInfo[]
   'room:members': Member[]
+  /** Mute or block a member here (or undo it); the member as it is now. */
+  'member:moderate': Member
+  /** Lets a writer paused over its quota in again; false if it was not paused. */
+  'member:resume': boolean
   'room:markRead': RoomInfo
   'history:load': TimelineEntry[]
   'message:send': TimelineEntry
@@ -110,6 +114,8 @@ export interface LinkupApi {
   leaveRoom: Invoke<'room:leave'>
   listRooms: Invoke<'room:list'>
   members: Invoke<'room:members'>
+  moderateMember: Invoke<'member:moderate'>
+  resumeMember: Invoke<'member:resume'>
   markRead: Invoke<'room:markRead'>
   loadHistory: Invoke<'history:load'>
   sendMessage: Invoke<'message:send'>
@@ -143,6 +149,8 @@ export const apiCommands = {
   leaveRoom: 'room:leave',
   listRooms: 'room:list',
   members: 'room:members',
+  moderateMember: 'member:moderate',
+  resumeMember: 'member:resume',
   markRead: 'room:markRead',
   loadHistory: 'history:load',
   sendMessage: 'message:send',

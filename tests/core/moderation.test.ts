@@ -94,3 +94,29 @@ test('a name nobody has, or two members share, is a clear error that changes not
   assert.match(both.message, new RegExp(fingerprint(twin1.memberKey(room)), 'u'))
   assert.ok(alice.members(room).every((m) => !m.muted && !m.blocked))
 })
+
+test('the member list’s menu names a member by writer key; oneself and strangers are refused', async () => {
+  const alice = await cluster.node('Alice')
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom('Menu')
+  await mallory.joinRoom(room)
+  await connected(alice, mallory, room)
+  const mKey = mallory.memberKey(room)
+  await mallory.send(room, 'hello from Mallory')
+  await waitForTexts(alice, room, ['hello from Mallory'])
+
+  const muted = await alice.moderate(room, 'mute', mKey, true)
+  assert.equal(muted.key, mKey)
+  assert.equal(muted.muted, true)
+  assert.ok(!(await texts(alice, room)).includes('hello from Mallory'))
+  assert.equal((await alice.moderate(room, 'mute', mKey, false)).muted, false)
+  await waitForTexts(alice, room, ['hello from Mallory'])
+
+  await assert.rejects(
+    alice.moderate(room, 'block', alice.memberKey(room), true),
+    /No other member/u,
+  )
+  await assert.rejects(alice.moderate(room, 'mute', 'ab'.repeat(32), true), /No other member/u)
+  assert.ok(alice.members(room).every((m) => !m.muted && !m.blocked))
+  assert.equal(alice.resumeMember(room, mKey), false, 'a writer that was not paused')
+})

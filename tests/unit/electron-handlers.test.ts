@@ -115,3 +115,45 @@ test('replies, reactions, entry:get, typing, search and room:stats through the I
     /Invalid arguments/,
   )
 })
+
+test('member:moderate and member:resume refuse anything but a room, a writer key and a choice', async () => {
+  const room = ((await call('room:create', { name: 'Moderation' })) as any).key
+  const key = 'ab'.repeat(32)
+  const bad: Array<[CommandName, unknown[]]> = [
+    ['member:moderate', []],
+    ['member:moderate', [{ room, key, kind: 'mute' }]],
+    ['member:moderate', [{ room, key, kind: 'ban', on: true }]],
+    ['member:moderate', [{ room, key, kind: 'mute', on: 'yes' }]],
+    ['member:moderate', [{ room, key: 'Mallory', kind: 'mute', on: true }]],
+    ['member:moderate', [{ room, key: key.toUpperCase(), kind: 'mute', on: true }]],
+    ['member:moderate', [{ room: 'x', key, kind: 'block', on: true }]],
+    ['member:moderate', [{ room, key, kind: 'mute', on: true }, 'extra']],
+    ['member:moderate', [{ room, key, kind: { toString: null }, on: true }]],
+    ['member:moderate', [null]],
+    ['member:resume', [{ room }]],
+    ['member:resume', [{ room, key: 42 }]],
+    ['member:resume', [{ room, key: `${key}0` }]],
+    ['member:resume', ['__proto__']],
+  ]
+  for (const [command, args] of bad)
+    await assert.rejects(
+      call(command, ...args),
+      new RegExp(`^IpcArgumentError: Invalid arguments for ${command}`),
+      JSON.stringify(args),
+    )
+  // Well-formed, but nobody here: a clear error from the engine, and nothing changes.
+  await assert.rejects(
+    call('member:moderate', { room, key, kind: 'mute', on: true }),
+    /No other member of this room/,
+  )
+  const own = node.memberKey(room)
+  await assert.rejects(
+    call('member:moderate', { room, key: own, kind: 'block', on: true }),
+    /No other member of this room/,
+  )
+  assert.equal(await call('member:resume', { room, key }), false)
+  assert.deepEqual(
+    ((await call('room:members', { room })) as any[]).map((m) => [m.own, !!m.muted, !!m.blocked]),
+    [[true, false, false]],
+  )
+})
