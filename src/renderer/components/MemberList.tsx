@@ -1,15 +1,24 @@
-import type { ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import { fingerprint } from '../../shared/roomkey'
 import type { Member } from '../../shared/types'
-import { useAppState } from '../store/hooks'
+import { message } from '../store/app-store'
+import { useAppState, useStore } from '../store/hooks'
 import { Avatar } from './Avatar'
+import { MemberMenu } from './MemberMenu'
 
 const EMPTY: Member[] = []
 
 // Names are chosen freely, so two members may share one: the key fingerprint beside
-// each name tells them apart.
+// each name tells them apart. Each other member has a menu to mute or block them here;
+// the new state comes back with the engine's room update, like any other change.
 export function MemberList({ room }: { room: string }): ReactElement {
+  const store = useStore()
   const members = useAppState((s) => s.members[room] ?? EMPTY)
+  const [error, setError] = useState<string | null>(null)
+  const act = (what: Promise<void>) => {
+    setError(null)
+    what.catch((err) => setError(message(err)))
+  }
   const sorted = [...members].sort(
     (a, b) =>
       Number(b.own) - Number(a.own) ||
@@ -25,6 +34,11 @@ export function MemberList({ room }: { room: string }): ReactElement {
           {online} of {members.length} online
         </span>
       </header>
+      {error ? (
+        <p className="member-error" role="alert" data-testid="member-error">
+          {error}
+        </p>
+      ) : null}
       <ul>
         {sorted.map((m) => (
           <li
@@ -54,7 +68,23 @@ export function MemberList({ room }: { room: string }): ReactElement {
                 {fingerprint(m.key)}
               </span>
               <MemberNotes member={m} />
+              {m.paused ? (
+                <button
+                  className="btn small subtle member-resume"
+                  data-testid="member-resume"
+                  aria-label={`Resume ${m.name}`}
+                  onClick={() => act(store.resume(room, m.key))}
+                >
+                  Resume
+                </button>
+              ) : null}
             </div>
+            {m.own ? null : (
+              <MemberMenu
+                member={m}
+                onChoose={({ kind, on }) => act(store.moderate(room, m.key, kind, on))}
+              />
+            )}
           </li>
         ))}
       </ul>

@@ -53,6 +53,8 @@ const ACTIVE_KEY = 'linkup.activeRoom'
 const MEMBER_SETTLE_MS = 500
 /** Renames and writers found by gossip have no event: the open room's list is re-read. */
 const MEMBERS_REFRESH_MS = 5000
+/** A burst of room updates (arrivals, moderation) re-reads the member list once. */
+const MEMBERS_SOON_MS = 250
 /** The composer tells the engine about keystrokes at most this often (it rate-limits too). */
 const TYPING_NOTIFY_MS = 1000
 /** A jump to an old message loads at most this many pages of history looking for it. */
@@ -92,6 +94,7 @@ export class AppStore {
   private readonly unseen = new Set<string>()
   private roomsTimer: ReturnType<typeof setTimeout> | null = null
   private membersTimer: ReturnType<typeof setInterval> | null = null
+  private readonly membersSoon = new Map<string, ReturnType<typeof setTimeout>>()
   /** The open room's timeline is scrolled to its newest entry. */
   atBottom = true
   /** Set by the open timeline: scrolls it to the newest entry. */
@@ -129,7 +132,12 @@ export class AppStore {
         if (e.deleted && !e.own) this.refreshRoomsSoon()
       }),
       api.on('room:joined', (r) => this.upsertRoom(r)),
-      api.on('room:updated', (r) => this.upsertRoom(r)),
+      api.on('room:updated', (r) => {
+        this.upsertRoom(r)
+        // Mute, block and resume change a member without a member event of their own.
+        this.refreshMembersSoon(r.key)
+      }),
+      api.on('member:paused', (p) => this.refreshMembersSoon(p.room)),
       api.on('room:left', ({ key }) => this.removeRoom(key)),
       api.on('peer:connected', (p) => this.onPeers(p.room)),
       api.on('peer:left', (p) => this.onPeers(p.room)),
@@ -160,6 +168,8 @@ export class AppStore {
     for (const u of this.unsubs.splice(0)) u()
     if (this.roomsTimer) clearTimeout(this.roomsTimer)
     if (this.membersTimer) clearInterval(this.membersTimer)
+    for (const timer of this.membersSoon.values()) clearTimeout(timer)
+    this.membersSoon.clear()
   }
 
   /** Loads (or reloads after a lost shell connection) everything from the engine. */
@@ -218,16 +228,21 @@ export class AppStore {
     const t = this.timeline(room)
     if (t.loading || (t.loaded && !t.hasMore)) return
     t.setLoading(true)
+    let stale = false
     try {
+      const generation = t.generation
       const before = t.loaded ? t.oldestOrder : undefined
       const limit = t.loaded ? OLDER_PAGE_SIZE : FIRST_PAGE_SIZE
       const page = await this.api.loadHistory({ room, before, limit })
-      t.prepend(page, limit)
+      stale = t.generation !== generation
+      if (!stale) t.prepend(page, limit)
     } catch (err) {
       console.error('history:load failed', err)
     } finally {
       t.setLoading(false)
     }
+    // The timeline was reset while this page was on its way: load the first page anew.
+    if (stale) await this.loadOlder(room)
   }
 
   async refreshMembers(room: string): Promise<void> {
@@ -236,9 +251,40 @@ export class AppStore {
       const old = this.state.members[room]
       if (old && JSON.stringify(old) === JSON.stringify(members)) return
       this.set({ members: { ...this.state.members, [room]: members } })
+      if (old && mutedChanged(old, members)) this.reloadTimeline(room)
     } catch {
       // Left the room meanwhile.
     }
+  }
+
+  /** Mutes or blocks a member here, or undoes it; the list and timeline follow the event. */
+  async moderate(room: string, key: string, kind: 'mute' | 'block', on: boolean): Promise<void> {
+    await this.api.moderateMember({ room, key, kind, on })
+  }
+
+  /** Lets a member paused over a quota in again. */
+  async resume(room: string, key: string): Promise<void> {
+    await this.api.resumeMember({ room, key })
+  }
+
+  /** Re-reads a shown member list once for a burst of updates. */
+  private refreshMembersSoon(room: string): void {
+    if (!this.state.members[room] || this.membersSoon.has(room)) return
+    this.membersSoon.set(
+      room,
+      setTimeout(() => {
+        this.membersSoon.delete(room)
+        void this.refreshMembers(room)
+      }, MEMBERS_SOON_MS),
+    )
+  }
+
+  /** Which entries show changed all through history: load the room's timeline again. */
+  private reloadTimeline(room: string): void {
+    const t = this.timelines.get(room)
+    if (!t) return
+    t.reset()
+    if (this.state.active === room) void this.loadOlder(room)
   }
 
   async setName(name: string): Promise<void> {
@@ -464,4 +510,10 @@ export function message(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err)
   // Electron prefixes rejected invoke() errors with the channel; people need the reason.
   return text.replace(/^Error invoking remote method '[^']+': (Error: )?/u, '')
+}
+
+/** A member was muted (or blocked) or let back in between two readings of the list. */
+function mutedChanged(old: Member[], fresh: Member[]): boolean {
+  const was = new Map(old.map((m) => [m.key, !!m.muted]))
+  return fresh.some((m) => was.has(m.key) && was.get(m.key) !== !!m.muted)
 }

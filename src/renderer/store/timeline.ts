@@ -14,6 +14,8 @@ export class RoomTimeline {
   loading = false
   /** The initial page has arrived. */
   loaded = false
+  /** Bumped by reset(). */
+  generation = 0
   private readonly ids = new Set<string>()
   private readonly listeners = new Set<() => void>()
 
@@ -77,6 +79,20 @@ export class RoomTimeline {
     if (cut === 0) return
     for (const e of this.entries.splice(0, cut)) this.ids.delete(e.id)
     this.hasMore = false
+    this.changed()
+  }
+
+  /**
+   * Forgets everything loaded, to be loaded again (a member was muted or unmuted: which
+   * entries show changed all through history). A page asked for before this is stale:
+   * `generation` tells.
+   */
+  reset(): void {
+    this.entries.length = 0
+    this.ids.clear()
+    this.hasMore = true
+    this.loaded = false
+    this.generation++
     this.changed()
   }
 
