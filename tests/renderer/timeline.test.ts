@@ -77,3 +77,23 @@ test('clearUpTo drops everything at or before the mark', () => {
   // Cleared ids may come back as new entries only if the engine sends them again.
   assert.equal(t.add(entry(2)), true)
 })
+
+test('reset (a member muted or let back in) forgets everything, and the same entries load again', () => {
+  const t = new RoomTimeline()
+  t.prepend([entry(1), entry(2)], 2)
+  t.add(entry(3))
+  const generation = t.generation
+  let told = 0
+  t.subscribe(() => told++)
+  t.reset()
+  assert.deepEqual(texts(t), [])
+  assert.equal(t.loaded, false)
+  assert.equal(t.hasMore, true)
+  assert.notEqual(t.generation, generation, 'a page asked for before the reset is stale')
+  assert.equal(told, 1)
+  // Known ids were forgotten too: the same entries are new again.
+  assert.equal(t.add(entry(2)), true)
+  t.prepend([entry(1)], 200)
+  assert.deepEqual(texts(t), ['m1', 'm2'])
+  assert.equal(t.hasMore, false)
+})
