@@ -108,6 +108,13 @@ test('mute and block from the member list’s menu; both survive a restart and a
   await expect(alice.message('while blocked')).toBeVisible({ timeout: 30_000 })
   await expect(alice.message('before the mute')).toBeVisible()
   await expect(row(alice, 'Bob').getByTestId('member-notes')).toHaveCount(0)
+
+  // ~mute typed in the composer shows in the same list and menu.
+  await alice.send('~mute Bob')
+  await expect(row(alice, 'Bob').getByTestId('member-notes')).toHaveText('muted here')
+  await expect(alice.message('while blocked')).toHaveCount(0)
+  await row(alice, 'Bob').getByTestId('member-menu-button').click()
+  await expect(row(alice, 'Bob').getByRole('menuitem')).toHaveText(['Unmute', 'Block'])
 })
 
 test('a writer paused over its quota is shown with Resume, and Resume lets its messages in', async ({
