@@ -65,6 +65,15 @@ export const QUOTA_ENTRY_BYTES_PER_HOUR = 64 * 1024 * 1024
 /** Files, voice notes and avatars fetched by themselves from one writer, per hour. */
 export const QUOTA_AUTO_DOWNLOADS_PER_HOUR = 60
 export const QUOTA_AUTO_BYTES_PER_HOUR = 200 * 1024 * 1024
+/**
+ * The timeline holds a window of entries in memory, not the room: past TIMELINE_WINDOW_MAX
+ * it drops back to TIMELINE_WINDOW_KEEP around what the reader last asked for (the newest,
+ * or the page scrolled back to); the rest are read again from the cores when needed.
+ */
+export const TIMELINE_WINDOW_MAX = 3000
+export const TIMELINE_WINDOW_KEEP = 1500
+/** Edited or deleted entries whose change is held while the entry itself is not loaded. */
+export const MAX_PENDING_CHANGES = 20_000
 /** Replies, reactions, mentions, typing, search (issue 14). */
 export const MAX_MENTIONS = 20
 export const MAX_EMOJI_BYTES = 32

@@ -413,6 +413,8 @@ export class Room extends EventEmitter {
     const { seq, i } = await this.writer.append(entry)
     this.delivery.track(seq, i)
     await this.timeline.update(this.own.key)
+    // Scrolled far back, the newest entries are not held: sending shows them again.
+    await this.timeline.toNewest()
     return this.timeline.get(entryId(this.own.key, seq, i)) ?? null
   }
 

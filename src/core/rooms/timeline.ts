@@ -7,16 +7,28 @@ import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
 import { readLocalBlocks, readLocalBlocksAt } from './blocks'
 import { WriterClocks } from './clock-rules'
-import { MAX_CLOCK_AHEAD_MS, MAX_FUTURE_BLOCKS_PER_WRITER } from '../../shared/limits'
+import {
+  MAX_CLOCK_AHEAD_MS,
+  MAX_FUTURE_BLOCKS_PER_WRITER,
+  MAX_PENDING_CHANGES,
+  TIMELINE_WINDOW_KEEP,
+  TIMELINE_WINDOW_MAX,
+} from '../../shared/limits'
+import { entrySeq } from './marks'
 
 // The merged timeline of one room. Each writer core is sorted by its writer's clock,
 // so the room's newest entries are the merge of every core's tail: the timeline loads
 // from the top down and only as far as someone scrolls, and a node with 100,000 stored
 // messages shows the newest page after reading a few blocks. Entries above `floor` are
-// loaded; every entry not loaded sorts below it.
+// loaded; every entry not loaded sorts below it. Memory is a window, not the room: past
+// window.max entries the oldest are dropped as new ones come in (the floor moves up), and
+// while the reader is scrolled far back the newest are dropped (entries at or above
+// `ceiling` are passed on live but not held); the cores are the index they are read from
+// again. So a room of 1,000,000 messages costs what a window of them does.
 
 const READ_CHUNK_BLOCKS = 32
-const FORWARD_CHUNK_BLOCKS = 512
+/** Blocks read forward per turn of the lock (a full block holds 256 entries). */
+const FORWARD_CHUNK_BLOCKS = 64
 /** Own blocks kept in memory between their append and their first read. */
 const MAX_APPENDED_BLOCKS = 1024
 const ALL_LOADED = ''
@@ -86,6 +98,14 @@ export class Timeline extends EventEmitter {
   /** Loaded entries, ascending by order. */
   readonly loaded: TimelineEntry[] = []
   private floor = NOTHING_LOADED
+  /** Entries at or above this are not held: the reader is scrolled far back. */
+  private ceiling = NOTHING_LOADED
+  /**
+   * The lowest the floor has been: the reader has been given everything above it, so an
+   * entry that arrives above it is passed on live even where the window no longer holds
+   * it (or the reader would have a gap it cannot page into). Only goes down.
+   */
+  private emitFloor = NOTHING_LOADED
   private readonly byId = new Map<string, TimelineEntry>()
   private readonly overlay = new Map<string, Overlay>()
   private lock: Promise<unknown> = Promise.resolve()
@@ -102,6 +122,7 @@ export class Timeline extends EventEmitter {
     private readonly reads: BlockReader = LOCAL_READS,
     /** When this node joined the room (ms): entries dated after it should have reached us. */
     private readonly joinedAt: () => number = () => Date.now(),
+    private readonly window = { max: TIMELINE_WINDOW_MAX, keep: TIMELINE_WINDOW_KEEP },
   ) {
     super()
   }
@@ -201,6 +222,33 @@ export class Timeline extends EventEmitter {
       }
       if (w.pending.length) break
     }
+    if (this.emitFloor < this.floor) await this.passOnBelowFloor(w)
+  }
+
+  /**
+   * A writer that joins after the window moved up: its entries between the floor and
+   * what the reader was once given are passed on but not held. They are read below the
+   * writer's cursor without moving it, so scrolling back reads them again as usual;
+   * blocks not here yet are marked as holes and passed on when they land.
+   */
+  private async passOnBelowFloor(w: Writer): Promise<void> {
+    for (const item of w.pending) if (item.order >= this.emitFloor) this.emit('added', item)
+    let at = w.low
+    while (at > 0) {
+      const start = Math.max(0, at - READ_CHUNK_BLOCKS)
+      const blocks = await this.readRange(w, start, at)
+      let below = false
+      for (let b = blocks.length - 1; b >= 0; b--) {
+        if (!blocks[b]) w.holes.add(start + b)
+        for (const item of this.decode(w, start + b, blocks[b])) {
+          this.byId.delete(item.id)
+          if (item.order >= this.emitFloor) this.emit('added', item)
+          else below = true
+        }
+      }
+      if (below) return
+      at = start
+    }
   }
 
   /**
@@ -218,18 +266,24 @@ export class Timeline extends EventEmitter {
    * by blocks fetched out of order (the newest are fetched first, so a member who was
    * away sees the latest messages before the backlog has finished).
    */
-  update(key: string): Promise<void> {
-    return this.exclusive(async () => {
-      const w = this.writers.get(key)
-      if (w) await this.readArrived(w)
-      while (w && w.high < w.core.length) {
+  async update(key: string): Promise<void> {
+    // One chunk per turn of the lock: a writer with a long backlog (or a flood) does not
+    // hold every other writer's new message until all of it is read.
+    for (let first = true; ; first = false) {
+      const more = await this.exclusive(async () => {
+        const w = this.writers.get(key)
+        if (!w) return false
+        if (first) await this.readArrived(w)
+        if (w.high >= w.core.length) return false
         const start = w.high
         const end = Math.min(w.core.length, start + FORWARD_CHUNK_BLOCKS)
         const blocks = await this.readRange(w, start, end)
         w.high = end
         blocks.forEach((block, b) => this.placeBlock(w, start + b, block))
-      }
-    })
+        return w.high < w.core.length
+      })
+      if (!more) return
+    }
   }
 
   private async readArrived(w: Writer): Promise<void> {
@@ -276,8 +330,15 @@ export class Timeline extends EventEmitter {
     }
     w.holes.delete(seq)
     for (const item of this.decode(w, seq, block)) {
-      if (item.order >= this.floor) this.insertLoaded(item, true)
-      else insertSorted(w.pending, item)
+      if (item.order >= this.floor) {
+        this.insertLoaded(item, true)
+        continue
+      }
+      // Below the window, but the reader may have been given this range: pass it on.
+      if (item.order >= this.emitFloor) this.emit('added', item)
+      // Blocks below the cursor are read again when scrolled to; not held till then.
+      if (seq >= w.low) insertSorted(w.pending, item)
+      else this.byId.delete(item.id)
     }
   }
 
@@ -285,13 +346,83 @@ export class Timeline extends EventEmitter {
   page(before: string | undefined, limit: number): Promise<TimelineEntry[]> {
     return this.exclusive(async () => {
       const bound = before ?? NOTHING_LOADED
+      // Asked for entries newer than those held: read down from the newest again.
+      if (this.ceiling !== NOTHING_LOADED && bound > this.ceiling) this.reset()
       let end = lowerBoundByOrder(this.loaded, bound)
       while (end < limit && this.floor !== ALL_LOADED) {
         await this.loadOlder(limit - end)
         end = lowerBoundByOrder(this.loaded, bound)
       }
-      return this.loaded.slice(Math.max(0, end - limit), end)
+      if (this.floor < this.emitFloor) this.emitFloor = this.floor
+      const start = Math.max(0, end - limit)
+      const page = this.loaded.slice(start, end)
+      if (this.loaded.length > this.window.max) this.keepAround(start)
+      return page
     })
+  }
+
+  /** Whether the newest entries are held (the reader is not scrolled far back). */
+  get atNewest(): boolean {
+    return this.ceiling === NOTHING_LOADED
+  }
+
+  /** Holds the newest entries again, e.g. before an own message is sent. */
+  async toNewest(): Promise<void> {
+    if (!this.atNewest) await this.page(undefined, 1)
+  }
+
+  /** Shrinks the window to window.keep entries from `start` up (a page scrolled back to). */
+  private keepAround(start: number): void {
+    const cut = start + this.window.keep
+    if (cut < this.loaded.length) {
+      const gone = this.loaded.splice(cut)
+      for (const item of gone) this.byId.delete(item.id)
+      this.ceiling = gone[0].order
+    }
+    if (start > 0) this.dropOldest(start)
+  }
+
+  /**
+   * Drops the `n` oldest loaded entries: the floor moves up to the oldest one kept, and
+   * each writer's read cursor moves up to the newest block an entry was dropped from, so
+   * scrolling back reads those blocks again rather than finding them gone. Entries of that
+   * one block stay as read-but-below-the-floor; a placement in progress goes on above it.
+   */
+  private dropOldest(n: number): void {
+    const gone = this.loaded.splice(0, n)
+    if (!this.loaded.length) return this.reset()
+    this.floor = this.loaded[0].order
+    const below = new Map<string, TimelineEntry[]>()
+    for (const item of gone) {
+      const list = below.get(item.author)
+      if (list) list.push(item)
+      else below.set(item.author, [item])
+    }
+    for (const w of this.writers.values()) {
+      const items = [...(below.get(w.key) ?? []), ...w.pending]
+      if (!items.length) continue
+      let low = w.low
+      for (const item of items) low = Math.max(low, entrySeq(item))
+      w.low = low
+      w.pending = []
+      for (const item of items) {
+        if (entrySeq(item) >= low) insertSorted(w.pending, item)
+        else this.byId.delete(item.id)
+      }
+    }
+    for (const item of gone) if (!this.writers.has(item.author)) this.byId.delete(item.id)
+  }
+
+  /** Forgets every entry held; the next page reads down from the newest again. */
+  private reset(): void {
+    this.loaded.length = 0
+    this.byId.clear()
+    this.floor = NOTHING_LOADED
+    this.ceiling = NOTHING_LOADED
+    for (const w of this.writers.values()) {
+      w.pending = []
+      w.low = w.high
+    }
   }
 
   private async loadOlder(n: number): Promise<void> {
@@ -499,6 +630,9 @@ export class Timeline extends EventEmitter {
     if (entry.t === 'delete') this.overlay.set(target, { h: entry.h, deleted: true })
     else if (!prev?.deleted && (!prev || prev.h < entry.h))
       this.overlay.set(target, { h: entry.h, text: entry.text })
+    // Bounded: a flood of edits costs at most this many; the oldest change is let go.
+    if (this.overlay.size > MAX_PENDING_CHANGES)
+      this.overlay.delete(this.overlay.keys().next().value!)
     const item = this.byId.get(target)
     if (item && this.applyOverlay(item) && this.isLoaded(item)) this.emit('updated', item)
   }
@@ -553,8 +687,16 @@ export class Timeline extends EventEmitter {
   }
 
   private insertLoaded(item: TimelineEntry, live: boolean): void {
+    if (item.order >= this.ceiling) {
+      // Scrolled far back: passed on, held again when the reader comes back to the newest.
+      this.byId.delete(item.id)
+      if (live) this.emit('added', item)
+      return
+    }
     insertSorted(this.loaded, item)
-    if (live) this.emit('added', item)
+    if (!live) return
+    if (this.loaded.length > this.window.max) this.dropOldest(this.loaded.length - this.window.keep)
+    this.emit('added', item)
   }
 
   get(id: string): TimelineEntry | undefined {
