@@ -205,9 +205,10 @@ export class LinkupNode extends EngineEmitter {
       ontags: () => {
         for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))
       },
+      // A hello of the wrong size, or resent faster than ours ever are: dropped and banned.
       onbad: () => {
         this.stats.droppedFrames++
-        conn.destroy(new Error('Malformed hello'))
+        this.penalties.ban(conn, 'Malformed or flooded hello')
       },
     })
     this.hellos.set(conn, hello)

@@ -147,6 +147,23 @@ test('a peer that keeps sending garbage frames is disconnected and kept out for 
   assert.ok(!alice.peers(room).some((p) => p.key === mallory.memberKey(room)))
 })
 
+test('a peer that resends its hello in a loop is disconnected; joining rooms at once is not', async () => {
+  const { alice, mallory, room } = await trio('Hello flood')
+  // Joining several rooms at once coalesces into one hello: Alice keeps Mallory.
+  const before = alice.stats.bannedPeers
+  for (let n = 0; n < 12; n++) await mallory.createRoom(`burst ${n}`)
+  await new Promise((r) => setTimeout(r, 1500))
+  assert.equal(alice.stats.bannedPeers, before, 'honest resends are not punished')
+  assert.ok(alice.peers(room).some((p) => p.key === mallory.memberKey(room)))
+  // Each hello costs Alice a tag per room: a loop of them gets Mallory dropped.
+  const aliceSwarmKey = alice.swarm.keyPair.publicKey.toString('hex')
+  const hello = [...(mallory as any).hellos.entries()].find(
+    ([conn]: [any]) => conn.remotePublicKey.toString('hex') === aliceSwarmKey,
+  )![1]
+  for (let n = 0; n < 100; n++) hello.update.send(hello.tags())
+  await until('Mallory to be disconnected', () => alice.stats.bannedPeers > before)
+})
+
 test('read and clear marks are kept per writer, and survive in config', async () => {
   const { alice, bob, room } = await trio('Marks')
   await bob.send(room, 'one')

@@ -14,6 +14,13 @@ import { ROOM_TAG_BYTES, roomTag, safeEqual } from './crypto'
 
 export const HELLO_PROTOCOL = 'linkup/hello/1'
 export const HELLO_BYTES = MAX_ROOMS * ROOM_TAG_BYTES
+/**
+ * Each hello costs the receiver a tag per room it holds: a peer may resend at most
+ * HELLO_BURST at once and one per HELLO_GAP_MS after that; faster ones count as bad
+ * frames (and get it dropped). We send at most one per HELLO_GAP_MS ourselves.
+ */
+const HELLO_BURST = 8
+export const HELLO_GAP_MS = 1000
 
 export interface HelloHandlers {
   /** The peer (re)sent its tags: rooms it proved may now open. */
@@ -27,6 +34,10 @@ export class Hello {
   private readonly update: any
   private remote: Buffer[] = []
   private sentOnce = false
+  private tokens = HELLO_BURST
+  private filledAt = Date.now()
+  private lastSent = 0
+  private resendTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly conn: any,
@@ -49,11 +60,21 @@ export class Hello {
     })
     this.channel.open(this.tags())
     this.sentOnce = true
+    this.lastSent = Date.now()
   }
 
   /** Our rooms changed (joined or left one): tell the peer again, same size as always. */
   resend(): void {
-    if (this.sentOnce && this.channel?.opened) this.update.send(this.tags())
+    if (!this.sentOnce || this.resendTimer) return
+    // Joining several rooms at once sends one hello for all of them.
+    const wait = Math.max(0, this.lastSent + HELLO_GAP_MS - Date.now())
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null
+      if (!this.channel?.opened) return
+      this.lastSent = Date.now()
+      this.update.send(this.tags())
+    }, wait)
+    this.resendTimer.unref?.()
   }
 
   /** Whether the peer showed, on this connection, that it holds this room key. */
@@ -79,10 +100,14 @@ export class Hello {
   }
 
   private receive(buf: Buffer): void {
-    if (!buf || buf.byteLength !== HELLO_BYTES) {
+    const now = Date.now()
+    this.tokens = Math.min(HELLO_BURST, this.tokens + (now - this.filledAt) / HELLO_GAP_MS)
+    this.filledAt = now
+    if (this.tokens < 1 || !buf || buf.byteLength !== HELLO_BYTES) {
       this.handlers.onbad()
       return
     }
+    this.tokens--
     const tags: Buffer[] = []
     for (let at = 0; at < HELLO_BYTES; at += ROOM_TAG_BYTES)
       tags.push(b4a.from(buf.subarray(at, at + ROOM_TAG_BYTES)) as Buffer)
@@ -91,6 +116,8 @@ export class Hello {
   }
 
   close(): void {
+    if (this.resendTimer) clearTimeout(this.resendTimer)
+    this.resendTimer = null
     if (this.channel && !this.channel.closed) this.channel.close()
   }
 }

@@ -6,6 +6,9 @@ import { BAD_FRAMES_BEFORE_DISCONNECT, BAN_MAX_MS, BAN_MIN_MS } from '../../shar
 // A bad frame alone is dropped and counted; the connection stays until the count passes
 // BAD_FRAMES_BEFORE_DISCONNECT.
 
+/** Peers whose ban is remembered; past this, expired bans go first, then the oldest. */
+const MAX_BANS = 4096
+
 export class Penalties {
   private readonly bad = new WeakMap<any, number>()
   private readonly bans = new Map<string, { until: number; strikes: number }>()
@@ -17,13 +20,32 @@ export class Penalties {
     const n = (this.bad.get(conn) ?? 0) + 1
     this.bad.set(conn, n)
     if (n <= BAD_FRAMES_BEFORE_DISCONNECT || conn.destroyed) return
+    this.ban(conn)
+  }
+
+  /** Drops and bans the peer now: what it sent no honest peer ever sends. */
+  ban(conn: any, reason = 'Too many invalid frames'): void {
+    if (conn.destroyed) return
     const key = b4a.toString(conn.remotePublicKey, 'hex')
     const prior = this.bans.get(key)
     const strikes = (prior?.strikes ?? 0) + 1
     const ms = Math.min(BAN_MAX_MS, BAN_MIN_MS * 2 ** (strikes - 1))
+    this.bans.delete(key)
     this.bans.set(key, { until: Date.now() + ms, strikes })
+    if (this.bans.size > MAX_BANS) this.prune()
     this.onDisconnect()
-    conn.destroy(new Error('Too many invalid frames'))
+    conn.destroy(new Error(reason))
+  }
+
+  /** Keeps the ban list bounded: a peer with many keys cannot grow it for ever. */
+  private prune(): void {
+    const now = Date.now()
+    for (const [key, ban] of this.bans) if (ban.until <= now) this.bans.delete(key)
+    while (this.bans.size > MAX_BANS) this.bans.delete(this.bans.keys().next().value!)
+  }
+
+  get size(): number {
+    return this.bans.size
   }
 
   /** Whether a new connection from this peer is refused (it is still banned). */
