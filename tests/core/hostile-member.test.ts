@@ -2,7 +2,11 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import crypto from 'hypercore-crypto'
 import { encodeBlock, HLC_SHIFT, type Entry } from '../../src/shared/entries'
-import { MAX_CLOCK_AHEAD_MS, QUOTA_BLOCKS_PER_MINUTE } from '../../src/shared/limits'
+import {
+  MAX_CLOCK_AHEAD_MS,
+  MAX_UNPROVEN_WRITERS_PER_PEER,
+  QUOTA_BLOCKS_PER_MINUTE,
+} from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
 import { fingerprint } from '../../src/shared/roomkey'
 import { allHistory } from '../helpers/catchup'
@@ -133,6 +137,36 @@ test('1,024 fake writer keys do not lock a real newcomer out, nor show as member
   assert.equal(members.length, 4, 'Alice, Bob, Mallory and Carol')
   const config = (alice as any).config.data.rooms.find((r: any) => r.key === room)
   assert.ok(config.writers.length <= 3, `${config.writers.length} writers saved`)
+})
+
+test('100,000 fake writer keys cost a bounded few, and a real newcomer still gets in', async () => {
+  const { alice, bob, mallory, room } = await trio('Lockout 100k')
+  const ch = channelTo(mallory, alice, room)
+  const fakes = 100_000
+  for (let n = 0; n < fakes; n += 256) {
+    ch.sendWriters(Array.from({ length: 256 }, () => crypto.randomBytes(32).toString('hex')))
+    // Let frames drain as a real sender's would; the channel itself stays valid.
+    if (n % 25_600 === 0) await new Promise((r) => setImmediate(r))
+  }
+  const aRoom = (alice as any).rooms_.get(room)
+  await until('the keys to have reached Alice', () => aRoom.admission.onProbation > 0)
+  await new Promise((r) => setTimeout(r, 1000))
+  const followed = aRoom.timeline.writers.size
+  assert.ok(
+    aRoom.admission.onProbation <= MAX_UNPROVEN_WRITERS_PER_PEER,
+    `${aRoom.admission.onProbation} keys on probation`,
+  )
+  assert.ok(followed <= 3 + MAX_UNPROVEN_WRITERS_PER_PEER, `${followed} writers followed`)
+  const carol = await cluster.node('Carol')
+  await carol.joinRoom(room)
+  await connected(bob, carol, room)
+  await carol.send(room, 'still here after 100,000')
+  await waitForTexts(alice, room, ['still here after 100,000'])
+  assert.equal(alice.members(room).length, 4, 'Alice, Bob, Mallory and Carol, no fake')
+  assert.ok(
+    alice.peers(room).some((p) => p.key === mallory.memberKey(room)),
+    'valid frames: kept',
+  )
 })
 
 test('a peer that keeps sending garbage frames is disconnected and kept out for a while', async () => {

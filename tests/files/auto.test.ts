@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import type { FileRef } from '../../src/shared/types'
+import { QUOTA_AUTO_DOWNLOADS_PER_HOUR } from '../../src/shared/limits'
 import { Cluster, connected } from '../helpers/nodes'
 import { removeTempDirs, tempDir, until } from '../helpers/net'
 import { MiB, appendRaw, entryOn, pngHeader, randomFile, streamBytes } from './helpers'
@@ -121,4 +122,34 @@ test('over their caps, or not images, nothing arrives by itself', async () => {
   assert.equal(await alice.readAvatar(room.key, malloryKey), null)
   // The same bytes are still a perfectly good file.
   assert.equal((await alice.download(room.key, noise.id)).entry.fileState, 'ready')
+})
+
+test('past its hourly quota, a member’s voice notes wait to be asked for', async () => {
+  const dir = await tempDir()
+  const alice = await cluster.node('Alice')
+  const mallory = await cluster.node('Mallory')
+  const room = await alice.createRoom('Auto quota')
+  await mallory.joinRoom(room.key)
+  await connected(alice, mallory, room.key)
+  const count = QUOTA_AUTO_DOWNLOADS_PER_HOUR + 3
+  const ids: string[] = []
+  for (let n = 0; n < count; n++) {
+    const file = await randomFile(path.join(dir, `note${n}.webm`), 2000)
+    ids.push((await mallory.sendVoiceNote(room.key, file, 1000)).id)
+  }
+  const states = async () =>
+    Promise.all(ids.map(async (id) => (await entryOn(alice, room.key, id)).fileState))
+  await until(
+    'the quota’s worth to arrive by itself',
+    async () =>
+      (await states()).filter((s) => s === 'ready').length === QUOTA_AUTO_DOWNLOADS_PER_HOUR,
+    60_000,
+  )
+  await new Promise((r) => setTimeout(r, 1000))
+  const after = await states()
+  assert.equal(after.filter((s) => s === 'ready').length, QUOTA_AUTO_DOWNLOADS_PER_HOUR)
+  assert.equal(after.filter((s) => s === 'remote').length, count - QUOTA_AUTO_DOWNLOADS_PER_HOUR)
+  // Nothing is lost: the member can still fetch the rest.
+  const waiting = ids[after.indexOf('remote')]
+  assert.equal((await alice.download(room.key, waiting)).entry.fileState, 'ready')
 })
