@@ -65,6 +65,7 @@ export const worker = {
     return {
       peakRss: peakRssMiB(),
       loopP99: (histogram?.percentile(99) ?? 0) / 1e6,
+      loopMax: (histogram?.max ?? 0) / 1e6,
       flood,
       paused,
     }
@@ -115,6 +116,7 @@ async function appendFlood(node: LinkupNode, room: string, count: number): Promi
 interface Phase {
   peakRss: number
   loopP99: number
+  loopMax: number
   pings: number[]
   lost: number
   flood: number
@@ -124,7 +126,13 @@ interface Phase {
 async function run(ctx: BenchContext): Promise<Result[]> {
   const total = size(ctx, 200_000, 20_000)
   const net = await testnet()
-  const bob = await makeNode(net.bootstrap)
+  // Bob is an honest member too: quotas on, and the flood reaches him as well.
+  const bob = new LinkupNode({
+    storage: await tempDir('linkup-bench-'),
+    bootstrap: net.bootstrap,
+    host: '127.0.0.1',
+  })
+  await bob.ready()
   const child = spawnWorker(SELF, { callTimeoutMs: FLOOD_LIMIT_MS + 60_000 })
   const flooder = spawnWorker(SELF, { callTimeoutMs: FLOOD_LIMIT_MS + 60_000 })
   try {
@@ -141,9 +149,11 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       arrivals.delete(text)
       sentAt.set(text, Date.now())
       await bob.send(room, text)
+      sendMs.push(Date.now() - sentAt.get(text)!)
       return text
     }
     const sentAt = new Map<string, number>()
+    const sendMs: number[] = []
     const latencies = async (texts: string[]) => {
       const deadline = Date.now() + 10_000
       while (texts.some((t) => !arrivals.has(t)) && Date.now() < deadline) await sleep(50)
@@ -196,6 +206,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       resumed,
     }
     ctx.log(`flood: ${during.flood} of ${total} arrived in ${Date.now() - started} ms`)
+    ctx.log(`Bob's messages during the flood, ms in order: ${floodLat.ms.join(' ')}`)
+    ctx.log(`of which Bob's own send() took: ${sendMs.slice(-floodLat.ms.length).join(' ')}`)
 
     const note = (p: Phase) =>
       `${p.flood} of ${total} flood messages in${p.resumed ? ' (quota paused it; resumed)' : ''}; ${p.pings.length} of Bob's messages timed, ${p.lost} lost`
@@ -216,6 +228,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         unit: 'ms',
         baseline: 'same receiver, idle',
         baseline_value: idle.loopP99,
+        note: `longest delay ${Math.round(during.loopMax)} ms (idle ${Math.round(idle.loopMax)} ms)`,
       }),
       result({
         name: `flood ${total}: Bob's message latency p50`,
