@@ -66,6 +66,17 @@ test('typing: a flood is rate-limited, the indicator lapses, a stop ends it', as
   t.close()
 })
 
+test('typing: a message says "stopped" only when peers were told we type', () => {
+  const t = new Typing(() => {}, 5000)
+  assert.equal(t.sent(1000), false, 'no keystroke: no frame for each message sent')
+  assert.equal(t.shouldSend(2000), true)
+  assert.equal(t.sent(2500), true, 'typing shown: the message ends it')
+  assert.equal(t.sent(2600), false)
+  assert.equal(t.shouldSend(10_000), true)
+  assert.equal(t.sent(16_000), false, 'their indicator lapsed by itself already')
+  t.close()
+})
+
 test('entries: replies, mentions, reactions and the bot flag are validated on read', () => {
   const ok = decodeBlock(
     encodeBlock('n', -1, [

@@ -575,7 +575,7 @@ export class Room extends EventEmitter {
   /** Tells direct peers we are typing, at most once per TYPING_SEND_MS. */
   sendTyping(typing = true): void {
     if (typing && !this.social.typing.shouldSend()) return
-    if (!typing) this.social.typing.sent()
+    if (!typing && !this.social.typing.sent()) return
     for (const ch of this.openChannels()) ch.sendTyping(typing)
   }
 

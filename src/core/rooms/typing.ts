@@ -60,9 +60,15 @@ export class Typing {
     return true
   }
 
-  /** We sent a message: the next keystroke announces again at once. */
-  sent(): void {
+  /**
+   * We sent a message: the next keystroke announces again at once. True if peers may still
+   * show us typing (so they are told we stopped); a message sent without typing first (a
+   * bot, a paste, a burst) sends no typing frame at all.
+   */
+  sent(now = Date.now()): boolean {
+    const shown = this.lastSent > 0 && now - this.lastSent < this.ttlMs
     this.lastSent = 0
+    return shown
   }
 
   close(): void {
