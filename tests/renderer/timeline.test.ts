@@ -97,3 +97,22 @@ test('reset (a member muted or let back in) forgets everything, and the same ent
   assert.deepEqual(texts(t), ['m1', 'm2'])
   assert.equal(t.hasMore, false)
 })
+
+test('a flood followed at the end keeps a window; what was let go pages in again without a gap', () => {
+  const t = new RoomTimeline()
+  t.prepend([entry(100), entry(101)], 2)
+  for (let n = 102; n < 200; n++) t.add(entry(n))
+  t.trimOldest(30)
+  assert.equal(t.entries.length, 30)
+  assert.equal(t.hasMore, true)
+  assert.equal(t.entries[0].text, 'm170')
+  // A late entry older than all held is not taken: it comes with the page before m170.
+  assert.equal(t.add(entry(120)), false)
+  assert.equal(t.entries[0].text, 'm170')
+  const page = Array.from({ length: 70 }, (_, k) => entry(100 + k))
+  t.prepend(page, 70)
+  assert.deepEqual(
+    texts(t),
+    Array.from({ length: 100 }, (_, k) => `m${100 + k}`),
+  )
+})

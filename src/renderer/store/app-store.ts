@@ -57,6 +57,9 @@ const MEMBERS_REFRESH_MS = 5000
 const MEMBERS_SOON_MS = 250
 /** The composer tells the engine about keystrokes at most this often (it rate-limits too). */
 const TYPING_NOTIFY_MS = 1000
+/** Entries a room's timeline holds in the renderer before its oldest are let go. */
+const RENDERER_WINDOW_MAX = 5000
+const RENDERER_WINDOW_KEEP = 2000
 /** A jump to an old message loads at most this many pages of history looking for it. */
 const JUMP_MAX_PAGES = 40
 const JUMP_HIGHLIGHT_MS = 2500
@@ -418,6 +421,12 @@ export class AppStore {
     const t = this.timeline(entry.room)
     const previous = t.entries[t.entries.length - 1]
     const isNew = t.add(entry)
+    // Bounded, whatever arrives: a room not shown, or followed at its end, keeps a window.
+    if (
+      t.entries.length > RENDERER_WINDOW_MAX &&
+      (entry.room !== this.state.active || this.atBottom)
+    )
+      t.trimOldest(RENDERER_WINDOW_KEEP)
     if (!isNew || entry.own) return
     if (entry.mentioned) this.notifyMention(entry)
     const members = this.state.members[entry.room]

@@ -35,6 +35,9 @@ export class RoomTimeline {
       return false
     }
     const list = this.entries
+    // Older than all we hold while more history exists: it comes with that page. Taken
+    // now, it would become the oldest, and paging from it would skip what lies between.
+    if (this.loaded && this.hasMore && list.length && entry.order < list[0].order) return false
     const last = list[list.length - 1]
     if (!last || last.order < entry.order) list.push(entry)
     else list.splice(this.lowerBound(entry.order), 0, entry)
@@ -69,6 +72,18 @@ export class RoomTimeline {
     }
     this.hasMore = page.length >= pageLimit
     this.loaded = true
+    this.changed()
+  }
+
+  /**
+   * Keeps the newest `keep` entries (a flood, or a long day, while the reader follows the
+   * end): the rest are paged in again from the engine if the reader scrolls up.
+   */
+  trimOldest(keep: number): void {
+    const cut = this.entries.length - keep
+    if (cut <= 0) return
+    for (const e of this.entries.splice(0, cut)) this.ids.delete(e.id)
+    this.hasMore = true
     this.changed()
   }
 
