@@ -120,3 +120,18 @@ test('a flood of 200,000 messages: others still arrive, all of it arrives once, 
     [195, 196, 197, 198, 199].map((k) => `flood ${FLOOD - 200 + k}`),
   )
 })
+
+test('8,000 sends fired at once each resolve with their entry, though the window let most go', async () => {
+  const a = await cluster.node('A')
+  const b = await cluster.node('B')
+  const { key } = await a.createRoom('Burst')
+  await b.joinRoom(key)
+  await connected(a, b, key)
+  const sends: Array<Promise<{ text: string }>> = []
+  for (let i = 0; i < 8000; i++) sends.push((i % 2 ? a : b).send(key, `m${i}`))
+  const items = await Promise.all(sends)
+  assert.deepEqual(
+    items.map((e) => e.text),
+    Array.from({ length: 8000 }, (_, i) => `m${i}`),
+  )
+})

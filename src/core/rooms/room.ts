@@ -415,7 +415,8 @@ export class Room extends EventEmitter {
     await this.timeline.update(this.own.key)
     // Scrolled far back, the newest entries are not held: sending shows them again.
     await this.timeline.toNewest()
-    return this.timeline.get(entryId(this.own.key, seq, i)) ?? null
+    const id = entryId(this.own.key, seq, i)
+    return this.timeline.get(id) ?? (await this.timeline.lookup(id))
   }
 
   async announceProfile(): Promise<void> {

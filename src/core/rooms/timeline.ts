@@ -31,6 +31,8 @@ const READ_CHUNK_BLOCKS = 32
 const FORWARD_CHUNK_BLOCKS = 64
 /** Own blocks kept in memory between their append and their first read. */
 const MAX_APPENDED_BLOCKS = 1024
+/** What is read again when the reader comes back to the newest entries. */
+const NEWEST_PAGE = 50
 const ALL_LOADED = ''
 const NOTHING_LOADED = '\uffff'
 
@@ -368,7 +370,7 @@ export class Timeline extends EventEmitter {
 
   /** Holds the newest entries again, e.g. before an own message is sent. */
   async toNewest(): Promise<void> {
-    if (!this.atNewest) await this.page(undefined, 1)
+    if (!this.atNewest) await this.page(undefined, NEWEST_PAGE)
   }
 
   /** Shrinks the window to window.keep entries from `start` up (a page scrolled back to). */
