@@ -23,6 +23,7 @@ const SELF = fileURLToPath(import.meta.url)
 const PING_MS = 250
 const IDLE_PINGS = 20
 const FLOOD_LIMIT_MS = 240_000
+const MILLION = 1_000_000
 
 // ---- the receiver, in a worker process ----
 
@@ -180,34 +181,42 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       resumed: false,
     }
 
-    ctx.log(`flood: Mallory appends ${total} messages while Bob talks`)
-    await child.call('watch')
-    const floodTexts: string[] = []
-    let flooding = true
-    const appended = flooder.call('flood', room, total).finally(() => (flooding = false))
-    const started = Date.now()
-    let resumed = false
-    for (;;) {
-      floodTexts.push(await ping())
-      await sleep(PING_MS)
-      const now = await child.call<{ flood: number; paused: boolean }>('report')
-      if (now.paused) {
-        resumed = await child.call<boolean>('resume', room, malloryKey)
-        ctx.log(`the receiver's quota paused Mallory at ${now.flood}; it lets her in`)
+    /** Mallory appends `count` more while Bob talks, until the receiver has `reach` in all. */
+    const floodPhase = async (count: number, reach: number): Promise<Phase> => {
+      ctx.log(`flood: Mallory appends ${count} messages while Bob talks`)
+      await child.call('watch')
+      const texts: string[] = []
+      let flooding = true
+      const appended = flooder.call('flood', room, count).finally(() => (flooding = false))
+      const started = Date.now()
+      let resumed = false
+      for (;;) {
+        texts.push(await ping())
+        await sleep(PING_MS)
+        const now = await child.call<{ flood: number; paused: boolean }>('report')
+        if (now.paused) {
+          resumed = await child.call<boolean>('resume', room, malloryKey)
+          ctx.log(`the receiver's quota paused Mallory at ${now.flood}; it lets her in`)
+        }
+        if ((!flooding && now.flood >= reach) || Date.now() - started > FLOOD_LIMIT_MS) break
       }
-      if ((!flooding && now.flood >= total) || Date.now() - started > FLOOD_LIMIT_MS) break
+      await appended
+      const lat = await latencies(texts)
+      const phase: Phase = {
+        ...(await child.call('report')),
+        pings: lat.ms,
+        lost: lat.lost,
+        resumed,
+      }
+      ctx.log(`flood: ${phase.flood} of ${reach} arrived in ${Date.now() - started} ms`)
+      ctx.log(`Bob's messages during the flood, ms in order: ${lat.ms.join(' ')}`)
+      ctx.log(`of which Bob's own send() took: ${sendMs.slice(-lat.ms.length).join(' ')}`)
+      return phase
     }
-    await appended
-    const floodLat = await latencies(floodTexts)
-    const during: Phase = {
-      ...(await child.call('report')),
-      pings: floodLat.ms,
-      lost: floodLat.lost,
-      resumed,
-    }
-    ctx.log(`flood: ${during.flood} of ${total} arrived in ${Date.now() - started} ms`)
-    ctx.log(`Bob's messages during the flood, ms in order: ${floodLat.ms.join(' ')}`)
-    ctx.log(`of which Bob's own send() took: ${sendMs.slice(-floodLat.ms.length).join(' ')}`)
+    const during = await floodPhase(total, total)
+    // Flat in the size of the room: the same receiver, the room grown to 1,000,000.
+    const more = size(ctx, MILLION - total, 0)
+    const million = more ? await floodPhase(more, MILLION) : null
 
     const note = (p: Phase) =>
       `${p.flood} of ${total} flood messages in${p.resumed ? ' (quota paused it; resumed)' : ''}; ${p.pings.length} of Bob's messages timed, ${p.lost} lost`
@@ -222,6 +231,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         baseline_value: idle.peakRss,
         note: note(during),
       }),
+      ...(million
+        ? [
+            result({
+              name: `flood to ${MILLION} in the room: receiver peak RSS`,
+              value: million.peakRss,
+              unit: 'MiB',
+              baseline: `same receiver, flood to ${total}`,
+              baseline_value: during.peakRss,
+              note: `${million.flood} of ${MILLION} flood messages in; memory flat in the size of the room shows as a ratio near 1`,
+            }),
+          ]
+        : []),
       result({
         name: `flood ${total}: receiver event-loop delay p99`,
         value: during.loopP99,
