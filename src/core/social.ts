@@ -19,7 +19,10 @@ export interface SendOptions {
 
 /** After new entries arrive, the index catches up this much later (one read for a burst). */
 const INDEX_DELAY_MS = 1000
-/** The first catch-up after opening waits this long, so it does not compete with start-up. */
+/**
+ * The index is loaded and caught up this long after opening (or at the first search), not
+ * before: start-up, when a room catches up with its peers, does not also pay for it.
+ */
 const INDEX_START_MS = 3000
 
 interface Host {
@@ -34,7 +37,7 @@ export class Social {
 
   constructor(private readonly host: Host) {}
 
-  /** A room opened: load its search index and keep it current. */
+  /** A room opened: keep its search index current, from a little after start-up. */
   opened(room: Room): void {
     const search = new RoomSearch(
       {
@@ -44,8 +47,9 @@ export class Social {
       path.join(this.host.storage, 'search', `${room.key}.json`),
     )
     this.searches.set(room, search)
+    let started = false
     const later = () => {
-      if (this.timers.has(room) || !this.searches.has(room)) return
+      if (!started || this.timers.has(room) || !this.searches.has(room)) return
       const timer = setTimeout(() => {
         this.timers.delete(room)
         void search.sync().catch(() => {})
@@ -56,10 +60,10 @@ export class Social {
     room.on('entry:added', later)
     room.on('sync', later)
     const start = setTimeout(() => {
+      started = true
       if (this.searches.get(room) === search) later()
     }, INDEX_START_MS)
     start.unref?.()
-    void search.load().catch(() => {})
   }
 
   async closed(room: Room): Promise<void> {
