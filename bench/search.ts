@@ -168,11 +168,15 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     // Restart: save, then load the saved index and catch up (nothing new).
     await search.close()
     const bytes = (await fs.stat(file)).size
+    global.gc?.()
+    const heapBeforeLoad = heapMiB()
     t = performance.now()
     const again = new RoomSearch(source(cores), file)
     await again.load()
     const added = await again.sync()
     const loadMs = performance.now() - t
+    global.gc?.()
+    const heapLoaded = heapMiB() - heapBeforeLoad
     if (added !== 0) throw new Error(`reloaded index re-indexed ${added} messages`)
     if (!(await again.ids(qs[0])).length) throw new Error('reloaded index finds nothing')
     await again.close()
@@ -203,7 +207,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         unit: 'ms',
         baseline: 'building it again',
         baseline_value: buildMs,
-        note: `index file ${(bytes / 1024 / 1024).toFixed(1)} MiB`,
+        note: `index file ${(bytes / 1024 / 1024).toFixed(1)} MiB; index heap after loading ${heapLoaded.toFixed(0)} MiB`,
       }),
     ]
   } finally {
