@@ -26,6 +26,7 @@ const SAVE_DELAY_MS = 10_000
 const EXCERPT_CHARS = 80
 /** Past the cap, the rebuilt index keeps about this share of it. */
 const KEEP_AFTER_CAP = 0.8
+const CAP_ROUNDS = 2
 
 export interface SearchSource {
   /** The room's writer cores now. */
@@ -128,7 +129,9 @@ export class RoomSearch {
     return this.exclusive(async () => {
       await this.read()
       let added = await this.catchUp()
-      if (this.positions.size > this.maxMessages) {
+      // Past the cap (a catch-up stops there): keep the newest part. A second round
+      // corrects the estimate of how many blocks that is, if the first one was off.
+      for (let round = 0; round < CAP_ROUNDS && this.positions.size > this.maxMessages; round++) {
         this.rebuildNewest()
         added = await this.catchUp()
       }
@@ -156,8 +159,9 @@ export class RoomSearch {
         const end = Math.min(core.length, cursor + READ_CHUNK_BLOCKS)
         const blocks = await readLocalBlocks(core, cursor, end)
         // Stop at the first block not downloaded yet: the next sync starts there.
+        // Past the cap, stop: sync() starts again from the newest blocks.
         let n = 0
-        for (; n < blocks.length && blocks[n]; n++)
+        for (; n < blocks.length && blocks[n] && !this.full; n++)
           added += this.indexBlock(key, cursor + n, blocks[n]!, rewound)
         cursor += n
         if (n < blocks.length) break
@@ -166,16 +170,31 @@ export class RoomSearch {
         this.cursors[key] = cursor
         this.dirty = true
       }
+      if (this.full) break
     }
     return added
   }
 
-  /** Past the cap: start again from the newest blocks of each writer. */
+  private get full(): boolean {
+    return this.positions.size > this.maxMessages
+  }
+
+  /**
+   * Past the cap: start again from the newest blocks of every writer, as many as hold
+   * about KEEP_AFTER_CAP of the cap at the messages per block seen so far.
+   */
   private rebuildNewest(): void {
-    const keep = (KEEP_AFTER_CAP * this.maxMessages) / this.positions.size
+    const writers = [...this.source.writers()]
+    let indexedBlocks = 0
+    let blocks = 0
+    for (const { key, core } of writers) {
+      indexedBlocks += Math.min(this.cursors[key] ?? 0, core.length)
+      blocks += core.length
+    }
+    const perBlock = this.positions.size / Math.max(1, indexedBlocks)
+    const share = Math.min(1, (KEEP_AFTER_CAP * this.maxMessages) / (perBlock * blocks))
     const cursors: Record<string, number> = {}
-    for (const { key, core } of this.source.writers())
-      cursors[key] = Math.floor((this.cursors[key] ?? core.length) * (1 - keep))
+    for (const { key, core } of writers) cursors[key] = Math.floor(core.length * (1 - share))
     this.reset(cursors)
   }
 
