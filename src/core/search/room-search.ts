@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import FlexSearch from 'flexsearch'
-import { decodeBlock } from '../../shared/entries'
+import { decodeEntries } from '../../shared/entries'
 import { MAX_INDEXED_MESSAGES, MAX_SEARCH_RESULTS } from '../../shared/limits'
 import type { SearchHit, TimelineEntry } from '../../shared/types'
 import { readLocalBlocks } from '../rooms/blocks'
@@ -183,7 +183,7 @@ export class RoomSearch {
 
   private indexBlock(writer: string, seq: number, block: Uint8Array, rewound: boolean): number {
     let added = 0
-    for (const { i, entry } of decodeBlock(block).entries) {
+    for (const { i, entry } of decodeEntries(block)) {
       if (entry.t === 'text') {
         const place = this.positions.place(writer, seq, i, true)
         if (place === null) continue
