@@ -174,6 +174,34 @@ test('after a restart, edits and deletes reach messages indexed before it', asyn
   await store.close()
 })
 
+test('a writer whose core was cut shorter is read again without indexing anything twice', async () => {
+  const { store, core, key, open } = await taggedRoom(3)
+  const search = open()
+  assert.equal(await search.sync(), 30)
+  await core.truncate(1)
+  await core.append(encodeBlock('w', -1, [{ t: 'text', h: 1024 * 500, text: 'after the cut' }]))
+  await core.append(encodeBlock('w', -1, [{ t: 'text', h: 1024 * 501, text: 'and again' }]))
+  await core.append(encodeBlock('w', -1, [{ t: 'text', h: 1024 * 502, text: 'then more' }]))
+  await core.truncate(2)
+  assert.equal(await search.sync(), 0, 'blocks 0 and 1 are indexed already')
+  assert.deepEqual(
+    (await search.ids(tag(0))).map((h) => h.id),
+    [`${key}.0.0`],
+    'found once',
+  )
+  assert.equal(search.size, 30)
+  await core.append(encodeBlock('w', -1, [{ t: 'text', h: 1024 * 503, text: 'finally new' }]))
+  assert.equal(await search.sync(), 0, 'seq 2 is still held from before the cut')
+  await core.append(encodeBlock('w', -1, [{ t: 'text', h: 1024 * 504, text: 'really new' }]))
+  assert.equal(await search.sync(), 1)
+  assert.deepEqual(
+    (await search.ids('really')).map((h) => h.id),
+    [`${key}.3.0`],
+  )
+  await search.close()
+  await store.close()
+})
+
 test('an index file of the old format, a cut-short one or garbage is rebuilt, and search works', async () => {
   const { store, key, file, open } = await taggedRoom(3)
   const first = open()

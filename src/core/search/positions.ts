@@ -61,6 +61,19 @@ export class Positions {
     return at
   }
 
+  /** The places held of one writer's messages (for a writer whose core was reset). */
+  placesOf(writer: string): Set<number> {
+    const out = new Set<number>()
+    const w = this.writerIndex.get(writer)
+    if (w === undefined) return out
+    const span = SEQ_LIMIT * ENTRY_LIMIT
+    for (let n = 0; n < this.count; n++) {
+      const place = this.list[n]!
+      if (place !== GONE && Math.floor(place / span) === w) out.add(place)
+    }
+    return out
+  }
+
   remove(doc: number): void {
     if (doc < 0 || doc >= this.count || this.list[doc] === GONE) return
     this.list[doc] = GONE

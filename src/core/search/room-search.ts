@@ -51,6 +51,11 @@ export class RoomSearch {
   private index = newIndex()
   /** Per writer: blocks [0, cursor) are indexed. */
   private cursors: Record<string, number> = {}
+  /**
+   * Per writer whose core was cut shorter than its cursor: blocks below this were indexed
+   * before the cut, so a text found there again is skipped, not indexed twice.
+   */
+  private heldBelow: Record<string, number> = {}
   private positions = new Positions()
   private loaded = false
   private lock: Promise<unknown> = Promise.resolve()
@@ -76,13 +81,13 @@ export class RoomSearch {
     try {
       const header = await readIndexFile(this.file, index, (h) => h?.v === INDEX_VERSION)
       if (!header) return this.reset()
-      const { cursors } = header
-      if (!cursors || typeof cursors !== 'object' || Array.isArray(cursors)) throw new Error('bad')
-      for (const n of Object.values(cursors))
-        if (!Number.isSafeInteger(n) || (n as number) < 0) throw new Error('bad cursor')
+      const { cursors, held } = header
+      checkCursors(cursors)
+      checkCursors(held)
       const bytes = Buffer.from(String(header.positions), 'base64')
       this.positions = Positions.from(header.writers, bytes)
       this.cursors = cursors
+      this.heldBelow = held
       this.index = index
     } catch {
       this.reset()
@@ -92,6 +97,7 @@ export class RoomSearch {
   private reset(cursors: Record<string, number> = {}): void {
     this.index = newIndex()
     this.cursors = cursors
+    this.heldBelow = {}
     this.positions = new Positions()
     this.dirty = true
   }
@@ -134,10 +140,15 @@ export class RoomSearch {
     for (const { key, core } of writers) {
       if (this.closed) break
       let cursor = this.cursors[key] ?? 0
-      // A core shorter than its cursor was reset: start that writer again, skipping
-      // messages still indexed from before.
-      const rewound = cursor > core.length
-      if (rewound) cursor = 0
+      // A core shorter than its cursor was cut: start that writer again, skipping
+      // messages still indexed from before the cut.
+      if (cursor > core.length) {
+        this.heldBelow[key] = Math.max(this.heldBelow[key] ?? 0, cursor)
+        cursor = 0
+        this.dirty = true
+      }
+      const below = this.heldBelow[key] ?? 0
+      const held = cursor < below ? this.positions.placesOf(key) : null
       while (cursor < core.length && !this.closed) {
         const end = Math.min(core.length, cursor + READ_CHUNK_BLOCKS)
         const blocks = await readLocalBlocks(core, cursor, end)
@@ -145,7 +156,7 @@ export class RoomSearch {
         // Past the cap, stop: sync() starts again from the newest blocks.
         let n = 0
         for (; n < blocks.length && blocks[n] && !this.full; n++)
-          added += this.indexBlock(key, cursor + n, blocks[n]!, rewound)
+          added += this.indexBlock(key, cursor + n, blocks[n]!, cursor + n < below ? held : null)
         cursor += n
         if (n < blocks.length) break
       }
@@ -153,6 +164,7 @@ export class RoomSearch {
         this.cursors[key] = cursor
         this.dirty = true
       }
+      if (below && cursor >= below) delete this.heldBelow[key]
       if (this.full) break
     }
     return added
@@ -181,13 +193,19 @@ export class RoomSearch {
     this.reset(cursors)
   }
 
-  private indexBlock(writer: string, seq: number, block: Uint8Array, rewound: boolean): number {
+  /** Indexes a block's texts, edits and deletes; texts at places in `held` are there already. */
+  private indexBlock(
+    writer: string,
+    seq: number,
+    block: Uint8Array,
+    held: Set<number> | null,
+  ): number {
     let added = 0
     for (const { i, entry } of decodeEntries(block)) {
       if (entry.t === 'text') {
         const place = this.positions.place(writer, seq, i, true)
         if (place === null) continue
-        if (rewound && this.positions.find(place) >= 0) continue
+        if (held?.has(place)) continue
         this.index.add(this.positions.add(place), entry.text)
         added++
       } else if (entry.t === 'edit' || entry.t === 'delete') {
@@ -254,6 +272,7 @@ export class RoomSearch {
       const header = {
         v: INDEX_VERSION,
         cursors: this.cursors,
+        held: this.heldBelow,
         writers: this.positions.writers,
         positions: Buffer.from(this.positions.bytes()).toString('base64'),
       }
@@ -268,4 +287,11 @@ export class RoomSearch {
     this.saveTimer = null
     await this.save().catch(() => {})
   }
+}
+
+/** Block counts by writer key, as saved; throws on anything else. */
+function checkCursors(value: unknown): asserts value is Record<string, number> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('bad cursors')
+  for (const n of Object.values(value))
+    if (!Number.isSafeInteger(n) || (n as number) < 0) throw new Error('bad cursor')
 }
