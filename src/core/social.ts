@@ -25,7 +25,10 @@ export interface SendOptions {
  */
 const INDEX_DELAY_MS = 2000
 const INDEX_MAX_WAIT_MS = 30_000
-/** The first catch-up after opening waits this long, so it does not compete with start-up. */
+/**
+ * The index is loaded and caught up this long after opening (or at the first search), not
+ * before: start-up, when a room catches up with its peers, does not also pay for it.
+ */
 const INDEX_START_MS = 3000
 
 interface Host {
@@ -40,7 +43,7 @@ export class Social {
 
   constructor(private readonly host: Host) {}
 
-  /** A room opened: load its search index and keep it current. */
+  /** A room opened: keep its search index current, from a little after start-up. */
   opened(room: Room): void {
     const search = new RoomSearch(
       {
@@ -50,9 +53,10 @@ export class Social {
       path.join(this.host.storage, 'search', `${room.key}.json`),
     )
     this.searches.set(room, search)
+    let started = false
     let waitingSince = 0
     const later = () => {
-      if (!this.searches.has(room)) return
+      if (!started || !this.searches.has(room)) return
       const now = Date.now()
       if (!this.timers.has(room)) waitingSince = now
       clearTimeout(this.timers.get(room))
@@ -67,10 +71,10 @@ export class Social {
     room.on('entry:added', later)
     room.on('sync', later)
     const start = setTimeout(() => {
+      started = true
       if (this.searches.get(room) === search) later()
     }, INDEX_START_MS)
     start.unref?.()
-    void search.load().catch(() => {})
   }
 
   async closed(room: Room): Promise<void> {

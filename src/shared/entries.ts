@@ -106,28 +106,28 @@ export interface DecodedBlock {
   invalid: number
 }
 
-/** Decodes one block. Never throws: a block that is not a batch is all invalid. */
-export function decodeBlock(block: Uint8Array): DecodedBlock {
-  const bad = { name: '', profileSeq: -1, bot: false, entries: [], invalid: 1 }
-  if (block.byteLength > MAX_BLOCK_BYTES) return bad
+const UTF8 = new TextDecoder()
+
+/** A block's JSON if it is a batch (version 1 with an entry list), else null. */
+function parseBatch(
+  block: Uint8Array,
+): { n: unknown; ps: unknown; b: unknown; e: unknown[] } | null {
+  if (block.byteLength > MAX_BLOCK_BYTES) return null
   let raw: unknown
   try {
-    raw = JSON.parse(new TextDecoder().decode(block))
+    raw = JSON.parse(UTF8.decode(block))
   } catch {
-    return bad
+    return null
   }
   if (!raw || typeof raw !== 'object' || (raw as any).v !== 1 || !Array.isArray((raw as any).e)) {
-    return bad
+    return null
   }
-  const { n, ps, b, e: list } = raw as { n: unknown; ps: unknown; b: unknown; e: unknown[] }
-  const out: DecodedBlock = {
-    // Cleaned like one's own name: no controls, bidi or zero-width characters, 32 at most.
-    name: peerName(n),
-    profileSeq: Number.isSafeInteger(ps) && (ps as number) >= 0 ? (ps as number) : -1,
-    bot: b === 1,
-    entries: [],
-    invalid: 0,
-  }
+  return raw as { n: unknown; ps: unknown; b: unknown; e: unknown[] }
+}
+
+/** The valid entries of a batch's list, and how many were not. */
+function checkEntries(list: unknown[]): Pick<DecodedBlock, 'entries' | 'invalid'> {
+  const out: Pick<DecodedBlock, 'entries' | 'invalid'> = { entries: [], invalid: 0 }
   for (let i = 0; i < list.length && i < MAX_ENTRIES_PER_BLOCK; i++) {
     const parsed = EntrySchema.safeParse(list[i])
     if (parsed.success) out.entries.push({ i, entry: parsed.data })
@@ -135,6 +135,30 @@ export function decodeBlock(block: Uint8Array): DecodedBlock {
   }
   out.invalid += Math.max(0, list.length - MAX_ENTRIES_PER_BLOCK)
   return out
+}
+
+/** Decodes one block. Never throws: a block that is not a batch is all invalid. */
+export function decodeBlock(block: Uint8Array): DecodedBlock {
+  const raw = parseBatch(block)
+  if (!raw) return { name: '', profileSeq: -1, bot: false, entries: [], invalid: 1 }
+  const { n, ps, b, e: list } = raw
+  return {
+    // Cleaned like one's own name: no controls, bidi or zero-width characters, 32 at most.
+    name: peerName(n),
+    profileSeq: Number.isSafeInteger(ps) && (ps as number) >= 0 ? (ps as number) : -1,
+    bot: b === 1,
+    ...checkEntries(list),
+  }
+}
+
+/**
+ * Only a block's valid entries, checked as decodeBlock checks them, for a reader that needs
+ * no header (search reads every block of a room, and cleaning each writer's name cost
+ * about 85 ms per 100,000 blocks).
+ */
+export function decodeEntries(block: Uint8Array): DecodedBlock['entries'] {
+  const raw = parseBatch(block)
+  return raw ? checkEntries(raw.e).entries : []
 }
 
 export function encodeBlock(

@@ -15,7 +15,13 @@ import {
   PingSchema,
   WritersSchema,
 } from '../../src/core/net/channel'
-import { decodeBlock, entryId, EntrySchema, parseEntryId } from '../../src/shared/entries'
+import {
+  decodeBlock,
+  decodeEntries,
+  entryId,
+  EntrySchema,
+  parseEntryId,
+} from '../../src/shared/entries'
 import type { CommandName } from '../../src/shared/ipc'
 import { commandSchemas, IpcArgumentError, parseArgs } from '../../src/shared/ipc-schemas'
 import { MAX_NAME_CHARS } from '../../src/shared/limits'
@@ -99,7 +105,10 @@ const blocks: Target<Uint8Array> = {
   ),
   check(bytes) {
     // decodeBlock promises never to throw: it has no error type to throw.
-    passes(DecodedBlockSchema, decodeBlock(bytes), 'decodeBlock')
+    const decoded = decodeBlock(bytes)
+    passes(DecodedBlockSchema, decoded, 'decodeBlock')
+    // Search's reader keeps exactly the entries the timeline keeps.
+    assert.deepEqual(decodeEntries(bytes), decoded.entries, 'decodeEntries')
   },
 }
 

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { HybridClock } from '../../src/core/rooms/clock'
-import { decodeBlock, encodeBlock, orderKey, parseEntryId } from '../../src/shared/entries'
+import {
+  decodeBlock,
+  decodeEntries,
+  encodeBlock,
+  orderKey,
+  parseEntryId,
+} from '../../src/shared/entries'
 import { cleanName, displayFileName } from '../../src/shared/names'
 import { parseRoomKey } from '../../src/shared/roomkey'
 
@@ -45,19 +51,20 @@ test('blocks decode entry by entry: invalid ones are counted, never thrown', () 
   })
   assert.equal(decodeBlock(Buffer.from('{')).invalid, 1)
   assert.equal(decodeBlock(Buffer.from('null')).invalid, 1)
-  const mixed = decodeBlock(
-    Buffer.from(
-      JSON.stringify({
-        v: 1,
-        e: [
-          { t: 'text', h, text: 'ok' },
-          { t: 'text', h: 'x' },
-          { t: 'edit', h, target: { seq: -1, i: 0 }, text: 'a' },
-        ],
-      }),
-    ),
+  const mixedBytes = Buffer.from(
+    JSON.stringify({
+      v: 1,
+      e: [
+        { t: 'text', h, text: 'ok' },
+        { t: 'text', h: 'x' },
+        { t: 'edit', h, target: { seq: -1, i: 0 }, text: 'a' },
+      ],
+    }),
   )
+  const mixed = decodeBlock(mixedBytes)
   assert.deepEqual([mixed.entries.length, mixed.invalid], [1, 2])
+  assert.deepEqual(decodeEntries(mixedBytes), mixed.entries, 'the entries alone, checked the same')
+  assert.deepEqual(decodeEntries(Buffer.from('{')), [])
   assert.equal(mixed.entries[0].i, 0)
 })
 
