@@ -22,6 +22,8 @@ import { excerpt, words } from './words'
 /** 3: the line format of index-file.ts, positions instead of entry ids, our encoder. */
 const INDEX_VERSION = 3
 const READ_CHUNK_BLOCKS = 256
+/** Messages indexed between two turns of the event loop (about 5 ms of work). */
+const YIELD_EVERY_MESSAGES = 2000
 /** After changes, the index is written at most this often (and on close). */
 const SAVE_DELAY_MS = 10_000
 /** Past the cap, the rebuilt index keeps about this share of it. */
@@ -131,6 +133,7 @@ export class RoomSearch {
 
   private async catchUp(): Promise<number> {
     let added = 0
+    let sinceYield = 0
     const writers = [...this.source.writers()]
     // Writers come and go; once more have written than a position can name, start again
     // with the ones there are now.
@@ -155,8 +158,21 @@ export class RoomSearch {
         // Stop at the first block not downloaded yet: the next sync starts there.
         // Past the cap, stop: sync() starts again from the newest blocks.
         let n = 0
-        for (; n < blocks.length && blocks[n] && !this.full; n++)
-          added += this.indexBlock(key, cursor + n, blocks[n]!, cursor + n < below ? held : null)
+        for (; n < blocks.length && blocks[n] && !this.full; n++) {
+          const count = this.indexBlock(
+            key,
+            cursor + n,
+            blocks[n]!,
+            cursor + n < below ? held : null,
+          )
+          added += count
+          sinceYield += count
+          // A backlog of a million is indexed in slices: messages keep arriving meanwhile.
+          if (sinceYield >= YIELD_EVERY_MESSAGES) {
+            sinceYield = 0
+            await new Promise((resolve) => setImmediate(resolve))
+          }
+        }
         cursor += n
         if (n < blocks.length) break
       }
