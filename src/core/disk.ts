@@ -34,6 +34,11 @@ export class DiskGuard {
     private readonly minFreeBytes = MIN_FREE_BYTES,
   ) {}
 
+  /** Whether a recent check found plenty of room, so check() would return at once. */
+  get fresh(): boolean {
+    return Date.now() - this.checkedAt < RECHECK_MS
+  }
+
   /** Throws StorageError('full') when the folder's disk has less than the reserve free. */
   async check(): Promise<void> {
     if (Date.now() - this.checkedAt < RECHECK_MS) return

@@ -135,3 +135,24 @@ test('8,000 sends fired at once each resolve with their entry, though the window
     Array.from({ length: 8000 }, (_, i) => `m${i}`),
   )
 })
+
+test('messages sent at once are ordered as send() was called, plain or with checks to wait for', async () => {
+  const a = await cluster.node('A')
+  const b = await cluster.node('B')
+  const { key } = await a.createRoom('Order')
+  await b.joinRoom(key)
+  await connected(a, b, key)
+  const bob = b.memberKey(key)
+  const sends: Array<Promise<unknown>> = []
+  for (let i = 0; i < 300; i++) {
+    // Mentions are checked asynchronously; the plain ones around them must not overtake.
+    if (i === 150) (a as any).disk.checkedAt = 0 // a disk check is due mid-burst
+    sends.push(a.send(key, `o${i}`, i % 7 === 3 ? { mentions: [bob] } : {}))
+  }
+  await Promise.all(sends)
+  const history = await a.history(key, { limit: 300 })
+  assert.deepEqual(
+    history.map((e) => e.text),
+    Array.from({ length: 300 }, (_, i) => `o${i}`),
+  )
+})
