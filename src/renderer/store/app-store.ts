@@ -413,7 +413,12 @@ export class AppStore {
       .markRead({ room })
       .then((r) => this.upsertRoom(r))
       .catch(() => {})
-      .finally(() => this.marking.delete(room))
+      .finally(() => {
+        this.marking.delete(room)
+        // Entries that arrived while this mark was on its way were seen too: mark again.
+        if (this.unseen.has(room) && room === this.state.active && this.atBottom)
+          this.noteSeen(room)
+      })
   }
 
   private onEntry(entry: TimelineEntry): void {
