@@ -66,6 +66,19 @@ test('typing: a flood is rate-limited, the indicator lapses, a stop ends it', as
   t.close()
 })
 
+test('typing: a peer alternating start and stop is held to the same gap', () => {
+  let changes = 0
+  const t = new Typing(() => changes++, 5000)
+  for (let n = 0; n < 100; n++) {
+    t.received('x', true, 1000 + n)
+    t.received('x', false, 1000 + n)
+  }
+  assert.equal(changes, 8, 'four starts and their stops, not 200 updates')
+  // After a gap, it may start again.
+  assert.equal(t.received('x', true, 1000 + 100 + TYPING_MIN_GAP_MS), true)
+  t.close()
+})
+
 test('typing: a message says "stopped" only when peers were told we type', () => {
   const t = new Typing(() => {}, 5000)
   assert.equal(t.sent(1000), false, 'no keystroke: no frame for each message sent')

@@ -3,6 +3,7 @@ import c from 'compact-encoding'
 import Protomux from 'protomux'
 import sodium from 'sodium-universal'
 import { MAX_ROOMS } from '../../shared/limits'
+import { Bucket } from '../bucket'
 import { ROOM_TAG_BYTES, roomTag, safeEqual } from './crypto'
 
 // The first thing said on every connection, before any room channel: each side sends the
@@ -34,8 +35,7 @@ export class Hello {
   private readonly update: any
   private remote: Buffer[] = []
   private sentOnce = false
-  private tokens = HELLO_BURST
-  private filledAt = Date.now()
+  private readonly received = new Bucket(HELLO_BURST, 1 / HELLO_GAP_MS)
   private lastSent = 0
   private resendTimer: NodeJS.Timeout | null = null
 
@@ -100,14 +100,10 @@ export class Hello {
   }
 
   private receive(buf: Buffer): void {
-    const now = Date.now()
-    this.tokens = Math.min(HELLO_BURST, this.tokens + (now - this.filledAt) / HELLO_GAP_MS)
-    this.filledAt = now
-    if (this.tokens < 1 || !buf || buf.byteLength !== HELLO_BYTES) {
+    if (!this.received.take() || !buf || buf.byteLength !== HELLO_BYTES) {
       this.handlers.onbad()
       return
     }
-    this.tokens--
     const tags: Buffer[] = []
     for (let at = 0; at < HELLO_BYTES; at += ROOM_TAG_BYTES)
       tags.push(b4a.from(buf.subarray(at, at + ROOM_TAG_BYTES)) as Buffer)

@@ -4,6 +4,7 @@ import {
   QUOTA_BLOCKS_PER_MINUTE,
   QUOTA_ENTRY_BYTES_PER_HOUR,
 } from '../../shared/limits'
+import { Bucket } from '../bucket'
 
 // Per-writer quotas, as token buckets that refill continuously: blocks per minute and
 // entry bytes per hour for history, files and bytes per hour for automatic downloads. A
@@ -12,33 +13,6 @@ import {
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
-
-class Bucket {
-  private tokens: number
-  private at = Date.now()
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perMs: number,
-  ) {
-    this.tokens = capacity
-  }
-
-  refill(): void {
-    this.tokens = this.capacity
-    this.at = Date.now()
-  }
-
-  /** Takes `n`; false (and nothing taken) if there is not enough. */
-  take(n: number): boolean {
-    const now = Date.now()
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) * this.perMs)
-    this.at = now
-    if (n > this.tokens) return false
-    this.tokens -= n
-    return true
-  }
-}
 
 export type PauseReason = 'messages' | 'bytes'
 

@@ -1,4 +1,8 @@
 import { TYPING_MIN_GAP_MS, TYPING_SEND_MS, TYPING_TTL_MS } from '../../shared/limits'
+import { Bucket } from '../bucket'
+
+/** Indicator starts allowed in a row per member before one per TYPING_MIN_GAP_MS. */
+const STARTS_BURST = 4
 
 // "Ada is typing…": an ephemeral frame on the room channel, never an entry, never on
 // disk. It reaches direct peers only (typing is not worth store-and-forward). Receivers
@@ -9,6 +13,7 @@ export class Typing {
   /** writer key -> when its indicator lapses */
   private readonly until = new Map<string, NodeJS.Timeout>()
   private readonly lastFrame = new Map<string, number>()
+  private readonly starts = new Map<string, Bucket>()
   private lastSent = 0
   private closed = false
 
@@ -21,15 +26,22 @@ export class Typing {
   received(writer: string, typing: boolean, now = Date.now()): boolean {
     if (this.closed) return false
     if (!typing) {
-      // Costs nothing to hold, so never limited: a stop keeps no state.
+      // Never limited: a stop only ends what a start (which is limited) began.
       this.stop(writer)
       return true
     }
     const last = this.lastFrame.get(writer)
     if (last !== undefined && now - last < TYPING_MIN_GAP_MS) return false
-    if (this.lastFrame.size > 1024) this.lastFrame.clear()
-    this.lastFrame.set(writer, now)
     const was = this.until.get(writer)
+    // Turning the indicator on is what reaches the screen: a few in a row (start, a
+    // message, start again), then one per gap, so alternating start and stop is no flood.
+    if (this.lastFrame.size > 1024) this.lastFrame.clear()
+    if (this.starts.size > 1024) this.starts.clear()
+    let starts = this.starts.get(writer)
+    if (!starts)
+      this.starts.set(writer, (starts = new Bucket(STARTS_BURST, 1 / TYPING_MIN_GAP_MS, now)))
+    if (!was && !starts.take(1, now)) return false
+    this.lastFrame.set(writer, now)
     if (was) clearTimeout(was)
     const timer = setTimeout(() => this.stop(writer), this.ttlMs)
     timer.unref?.()
@@ -76,5 +88,6 @@ export class Typing {
     for (const timer of this.until.values()) clearTimeout(timer)
     this.until.clear()
     this.lastFrame.clear()
+    this.starts.clear()
   }
 }
