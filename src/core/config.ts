@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { FileRefSchema } from '../shared/entries'
-import { MAX_WRITERS_PER_ROOM } from '../shared/limits'
+import { DEFAULT_MESH_SIZE, MAX_MESH_SIZE, MAX_WRITERS_PER_ROOM } from '../shared/limits'
 import { writeFileAtomic } from './atomic'
 
 // config.json: profile, joined rooms with alias, the ~clear mark and the read mark.
@@ -62,6 +62,11 @@ export const ConfigSchema = z.object({
     bot: z.boolean().default(false),
   }),
   rooms: z.array(RoomSchema),
+  /**
+   * Room channels (direct links) each room keeps at most: the room's bounded mesh
+   * (src/core/net/mesh.ts). Messages reach members beyond it hop by hop.
+   */
+  meshSize: z.number().int().min(1).max(MAX_MESH_SIZE).default(DEFAULT_MESH_SIZE),
 })
 
 export type Config = z.infer<typeof ConfigSchema>
@@ -108,6 +113,7 @@ export class ConfigStore {
       version: 1,
       profile: { name: defaultName, named: false, avatar: null, bot: false },
       rooms: [],
+      meshSize: DEFAULT_MESH_SIZE,
     }
   }
 

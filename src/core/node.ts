@@ -73,6 +73,8 @@ export interface LinkupNodeOptions {
   quotas?: boolean
   /** Marks this member as a bot in its profile (bot/client.ts). */
   bot?: boolean
+  /** Links each room keeps at most; overrides config.json's `meshSize` (tests, benchmarks). */
+  meshSize?: number
 }
 
 /**
@@ -268,6 +270,7 @@ export class LinkupNode extends EngineEmitter {
           bot: this.config.data.profile.bot,
         }),
         authorised: (conn) => this.authorisedConns.add(conn),
+        meshSize: this.opts.meshSize ?? this.config.data.meshSize,
       },
       state,
       this.identity.writerKeyPair(Buffer.from(keyBuf)),
@@ -507,7 +510,8 @@ export class LinkupNode extends EngineEmitter {
         key: w.key,
         name: w.own ? this.profile.name : w.name || 'Anonymous',
         avatar: w.own ? (r.state.avatar ?? null) : w.avatar,
-        online: w.own || online.has(w.key),
+        online: w.own || online.has(w.key) || r.presence.online(w.key),
+        lastSeen: w.own ? null : r.presence.lastSeen(w.key),
         own: w.own,
         muted: r.moderation.muted(w.key),
         blocked: r.moderation.blocked(w.key),

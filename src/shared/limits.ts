@@ -36,6 +36,9 @@ export const UPLOAD_IDLE_MS = 5 * 60 * 1000
 export const SYNC_GAP_MS = 5000
 /** Writers listed one by one in a sync report (the totals always count all of them). */
 export const MAX_SYNC_WRITERS_REPORTED = 64
+/** Direct links (room channels) one room keeps by default, and the most config.json may ask. */
+export const DEFAULT_MESH_SIZE = 8
+export const MAX_MESH_SIZE = 64
 /** Rooms one node can be in: the hello on every connection is padded to this many tags. */
 export const MAX_ROOMS = 128
 /**

@@ -155,6 +155,11 @@ export interface Member {
   /** Over a quota here: "‹name› is sending too much — paused", until resumed. */
   paused?: 'messages' | 'bytes' | null
   bot?: boolean
+  /**
+   * Online members are direct links or heard through the mesh (their presence beacon).
+   * For the others: when they were last heard of here (ms since epoch), or null.
+   */
+  lastSeen?: number | null
 }
 
 export interface MemberPaused {

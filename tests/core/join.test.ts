@@ -12,13 +12,14 @@ after(async () => {
   await removeTempDirs()
 })
 
-test('ten peers joining one room at the same moment all connect', async () => {
+test('ten peers joining one room at the same moment all connect, within the mesh cap', async () => {
   const nodes = await Promise.all(Array.from({ length: 10 }, (_, i) => cluster.node(`P${i}`)))
   const key = 'ab'.repeat(32)
   await Promise.all(nodes.map((n) => n.joinRoom(key, 'Crowd')))
+  // The default mesh keeps at most 8 links per room: each dials 6 and accepts up to 8.
   await until(
-    'every peer to see the nine others',
-    () => nodes.every((n) => n.peers(key).length === 9),
+    'every peer to hold at least six links',
+    () => nodes.every((n) => n.peers(key).length >= 6),
     20000,
   )
   // And a message from one reaches all.
@@ -29,5 +30,5 @@ test('ten peers joining one room at the same moment all connect', async () => {
     )
     return seen.every(Boolean)
   })
-  assert.ok(nodes.every((n) => n.peers(key).length === 9))
+  assert.ok(nodes.every((n) => n.peers(key).length <= 8))
 })

@@ -11,12 +11,17 @@ export class Cluster {
     return new Cluster(await testnet())
   }
 
-  async node(name: string, storage?: string): Promise<LinkupNode> {
+  async node(
+    name: string,
+    storage?: string,
+    opts: { meshSize?: number } = {},
+  ): Promise<LinkupNode> {
     const node = new LinkupNode({
       storage: storage ?? (await tempDir()),
       bootstrap: this.net.bootstrap,
       host: '127.0.0.1',
       defaultName: name,
+      ...opts,
     })
     await node.ready()
     this.nodes.push(node)

@@ -25,12 +25,22 @@ export const HelloSchema = z.object({
   signer: hexKey,
   sig: z.string().regex(/^[0-9a-f]{128}$/),
   name: z.string().max(256).default(''),
+  /** The room's mesh is full on the sender's side: it passes on its neighbours and closes. */
+  full: z.boolean().default(false),
 })
 export const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
 export const PeersSchema = z.object({ peers: z.array(hexKey).max(256) })
 export const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean() })
 /** Ephemeral: never stored (src/core/rooms/typing.ts). */
 export const TypingSchema = z.object({ typing: z.boolean() })
+/** Ephemeral: a member's signed "online" beacon, passed on hop by hop (src/core/rooms/presence.ts). */
+export const PresenceSchema = z.object({
+  signer: hexKey,
+  at: z.number().int().nonnegative(),
+  sig: z.string().regex(/^[0-9a-f]{128}$/),
+  hops: z.number().int().min(0).max(16),
+})
+export type PresenceFrame = z.infer<typeof PresenceSchema>
 
 export interface ChannelHandlers {
   /** Both sides proved the room key. `writer` is the peer's writer key in this room. */
@@ -41,6 +51,8 @@ export interface ChannelHandlers {
   onpeers(channel: RoomChannel, peers: string[]): void
   /** The peer started (or stopped) typing. */
   ontyping?(channel: RoomChannel, typing: boolean): void
+  /** A member's presence beacon, from the peer or passed on by it. */
+  onpresence?(channel: RoomChannel, frame: PresenceFrame): void
   /** A frame that failed validation: counted by the node, the connection stays. */
   ondropped(reason: string): void
 }
@@ -55,6 +67,10 @@ export class RoomChannel {
   name = ''
   opened = false
   closed = false
+  /** Our mesh was full when this channel was made: it only passes on neighbours, then closes. */
+  readonly refusing: boolean
+  /** The peer's mesh was full: same, from its side. */
+  remoteFull = false
   private readonly channel: any
   private readonly messages: any[]
   private readonly pings = new Map<number, (ms: number) => void>()
@@ -68,7 +84,9 @@ export class RoomChannel {
     writer: KeyPair,
     ownName: string,
     private readonly handlers: ChannelHandlers,
+    full = false,
   ) {
+    this.refusing = full
     this.conn = conn
     this.remoteKey = b4a.toString(conn.remotePublicKey, 'hex')
     this.id = roomChannelId(roomKey, conn.handshakeHash)
@@ -91,21 +109,25 @@ export class RoomChannel {
       this.messages = []
       return
     }
-    const frame = (schema: z.ZodTypeAny, handle: (value: any) => void) => ({
+    // A refused channel (either mesh full) carries only the peer list; the rest is ignored.
+    const frame = (schema: z.ZodTypeAny, handle: (value: any) => void, whenRefused = false) => ({
       encoding: c.raw,
       onmessage: (buf: Buffer) => {
         const value = decodeFrame(buf, schema)
         if (value === null) this.handlers.ondropped('malformed frame')
-        else if (this.opened) handle(value)
+        else if (this.linked || (whenRefused && this.opened)) handle(value)
       },
     })
     this.messages = [
       this.channel.addMessage(
         frame(WritersSchema, (m) => this.handlers.onwriters(this, m.writers)),
       ),
-      this.channel.addMessage(frame(PeersSchema, (m) => this.handlers.onpeers(this, m.peers))),
+      this.channel.addMessage(
+        frame(PeersSchema, (m) => this.handlers.onpeers(this, m.peers), true),
+      ),
       this.channel.addMessage(frame(PingSchema, (m) => this.onping(m))),
       this.channel.addMessage(frame(TypingSchema, (m) => this.handlers.ontyping?.(this, m.typing))),
+      this.channel.addMessage(frame(PresenceSchema, (m) => this.handlers.onpresence?.(this, m))),
     ]
     const sig = crypto.sign(
       writerProofMessage(this.id, conn.handshakeHash, conn.isInitiator),
@@ -116,8 +138,14 @@ export class RoomChannel {
         signer: b4a.toString(writer.publicKey, 'hex'),
         sig: b4a.toString(sig, 'hex'),
         name: ownName,
+        full,
       }),
     )
+  }
+
+  /** Open, and neither side refused: a link of the room's mesh. */
+  get linked(): boolean {
+    return this.opened && !this.refusing && !this.remoteFull
   }
 
   /** False when protomux refused the channel (a duplicate for this room on this connection). */
@@ -142,12 +170,13 @@ export class RoomChannel {
     }
     this.writer = b4a.toString(Hypercore.key(Buffer.from(hello.signer, 'hex')), 'hex')
     this.name = peerName(hello.name)
+    this.remoteFull = hello.full
     this.opened = true
     this.handlers.onopen(this)
   }
 
   sendWriters(writers: string[]): void {
-    if (this.opened) this.messages[0].send(encodeFrame({ writers }))
+    if (this.linked) this.messages[0].send(encodeFrame({ writers }))
   }
 
   sendPeers(peers: string[]): void {
@@ -156,7 +185,11 @@ export class RoomChannel {
   }
 
   sendTyping(typing: boolean): void {
-    if (this.opened) this.messages[3].send(encodeFrame({ typing }))
+    if (this.linked) this.messages[3].send(encodeFrame({ typing }))
+  }
+
+  sendPresence(frame: PresenceFrame): void {
+    if (this.linked) this.messages[4].send(encodeFrame(frame))
   }
 
   /** Round trip over this channel in ms, or -1 if the channel closed first. */

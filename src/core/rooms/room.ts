@@ -12,7 +12,7 @@ import type { KeyPair } from '../identity'
 import { Timeline, type Writer } from './timeline'
 import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
-import { Discovery } from '../net/discovery'
+import { Mesh, type FindingState } from '../net/mesh'
 import { SyncTracker } from './sync'
 import { hlcTime } from './clock'
 import { Admission } from './admission'
@@ -20,11 +20,14 @@ import { Marks } from './marks'
 import { WriterQuota } from './quota'
 import { ModerationList, type Moderation } from './moderation'
 import { Social } from './social'
+import { Presence } from './presence'
 
 const NEWEST_FIRST_BLOCKS = 64
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
+/** A member that refused us (its mesh is full) closes at once; if it does not, we do. */
+const REFUSED_CLOSE_MS = 2000
 /** Writers first seen this soon after we joined were there before us (our catch-up). */
 const JOINED_WITH_MS = 60_000
 
@@ -41,6 +44,8 @@ export interface RoomContext {
   profile(): { name: string; avatar: any; bot?: boolean }
   /** Called once a room channel opened on a connection: it is not dead weight. */
   authorised(conn: any): void
+  /** Room channels (mesh links) this room keeps at most (src/core/net/mesh.ts). */
+  meshSize: number
 }
 
 export interface RoomState {
@@ -83,7 +88,8 @@ export class Room extends EventEmitter {
   private writer!: BatchWriter
   private profileSeq = -1
   private delivery!: Delivery
-  private discovery: Discovery | null = null
+  private mesh: Mesh | null = null
+  readonly presence: Presence
   private readonly following = new Set<string>()
   private readonly vouched = new Set<string>()
   private readonly quotas = new Map<string, WriterQuota>()
@@ -137,6 +143,17 @@ export class Room extends EventEmitter {
     this.marks = new Marks(state)
     this.moderation = new ModerationList(state)
     this.sync = new SyncTracker(this.key, this.timeline, (p) => this.emit('sync', p))
+    this.presence = new Presence(
+      this.keyBuf,
+      writerKeyPair,
+      () => this.openChannels(),
+      (key) => !!this.timeline.writers.get(key)?.seen,
+      (ch) => {
+        this.ctx.stats.droppedFrames++
+        this.ctx.badFrame(ch.conn)
+      },
+      () => this.emit('room:updated'),
+    )
     this.timeline.on('profile', (w: Writer) => {
       this.timeline.rename(w)
       if (w.seen) {
@@ -184,7 +201,28 @@ export class Room extends EventEmitter {
       (this.own.avatar?.drive ?? null) !== (avatar?.drive ?? null)
     if (core.length === 0 || this.own.name !== this.ctx.profile().name || avatarChanged)
       await this.announceProfile()
-    this.discovery = new Discovery(this.ctx.swarm, this.topic, () => this.channels.size)
+    this.mesh = new Mesh(
+      this.ctx.swarm,
+      this.topic,
+      this.ctx.meshSize,
+      { linked: () => this.linked() },
+      () => this.emit('room:updated'),
+    )
+    this.presence.start()
+  }
+
+  /** Swarm keys of peers whose channel here is open or on its way, not refused: true if we dialed. */
+  private linked(): Map<string, boolean> {
+    const keys = new Map<string, boolean>()
+    for (const ch of this.channels.values())
+      if (!ch.closed && !ch.refusing && !ch.remoteFull)
+        keys.set(ch.remoteKey, !!ch.conn.isInitiator)
+    return keys
+  }
+
+  /** What the mesh is trying while the room has nobody: shown as "looking for members…". */
+  get finding(): FindingState | null {
+    return this.mesh?.finding ?? null
   }
 
   private async findProfileSeq(core: any): Promise<number> {
@@ -207,6 +245,10 @@ export class Room extends EventEmitter {
       )
     }
     if (!proven) return
+    // Past the cap we still open, to prove ourselves and pass on our neighbours, then close.
+    const full =
+      !!this.mesh?.full(!!conn.isInitiator) &&
+      !this.linked().has(b4a.toString(conn.remotePublicKey, 'hex'))
     const channel = new RoomChannel(
       conn,
       this.keyBuf,
@@ -216,8 +258,14 @@ export class Room extends EventEmitter {
         onopen: (ch) => this.onChannelOpen(ch),
         onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
         onwriters: (ch, keys) => keys.forEach((k) => this.offerWriter(ch.remoteKey, k)),
-        onpeers: () => {},
+        onpeers: (ch, keys) => {
+          // Only a member that refused us passes its neighbours on; we dial some of them.
+          if (!ch.remoteFull) return
+          this.mesh?.offer(keys)
+          ch.close()
+        },
         ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
+        onpresence: (ch, frame) => this.presence.received(ch, frame),
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
           else {
@@ -226,6 +274,7 @@ export class Room extends EventEmitter {
           }
         },
       },
+      full,
     )
     if (!channel.valid || channel.closed) return
     this.channels.set(conn, channel)
@@ -236,7 +285,7 @@ export class Room extends EventEmitter {
     const key = b4a.toString(core.key, 'hex')
     if (!this.ctx.scopes.claim(key, this.key)) return false
     this.shared.set(key, core)
-    for (const ch of this.channels.values()) if (ch.opened) attachCore(core, ch.conn, this.attached)
+    for (const ch of this.channels.values()) if (ch.linked) attachCore(core, ch.conn, this.attached)
     return true
   }
 
@@ -245,7 +294,19 @@ export class Room extends EventEmitter {
       ch.close() // blocked here: this room's channel is refused; their other rooms are theirs
       return
     }
+    if (ch.refusing || ch.remoteFull) {
+      // Not a link: the full side tells the other who else to try, then closes. A socket
+      // that carries no link in any room is dropped by the node's stale-connection timer.
+      if (ch.refusing) {
+        ch.sendPeers(this.openChannels().map((other) => other.remoteKey))
+        ch.close()
+      } else setTimeout(() => ch.close(), REFUSED_CLOSE_MS).unref?.()
+      this.mesh?.settled(ch.remoteKey, ch.remoteFull)
+      return
+    }
     this.ctx.authorised(ch.conn)
+    this.mesh?.settled(ch.remoteKey, false)
+    this.presence.linked(ch)
     for (const core of this.shared.values()) attachCore(core, ch.conn, this.attached)
     ch.sendWriters([this.own.key, ...this.vouched])
     this.addWriter(ch.writer).catch(() => {})
@@ -255,7 +316,9 @@ export class Room extends EventEmitter {
 
   private onChannelClose(ch: RoomChannel, wasOpen: boolean): void {
     if (this.channels.get(ch.conn) === ch) this.channels.delete(ch.conn)
-    if (this.closed || !wasOpen) return
+    if (this.closed) return
+    this.mesh?.settled(ch.remoteKey, !wasOpen || ch.remoteFull)
+    if (!wasOpen || ch.refusing || ch.remoteFull) return
     this.social.typing.stop(ch.writer)
     this.emit('peer:left', this.peerInfo(ch))
     this.emit('room:updated')
@@ -559,7 +622,7 @@ export class Room extends EventEmitter {
 
   openChannels(): RoomChannel[] {
     const byPeer = new Map<string, RoomChannel>()
-    for (const ch of this.channels.values()) if (ch.opened) byPeer.set(ch.remoteKey, ch)
+    for (const ch of this.channels.values()) if (ch.linked) byPeer.set(ch.remoteKey, ch)
     return [...byPeer.values()]
   }
 
@@ -581,19 +644,20 @@ export class Room extends EventEmitter {
   }
 
   rediscover(): void {
-    this.discovery?.refresh()
+    this.mesh?.refresh()
   }
 
   /** Resolves once this room is announced on the DHT, so others looking it up find us. */
   async flushed(): Promise<void> {
-    await this.discovery?.flushed()
+    await this.mesh?.flushed()
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     await this.writer?.close()
     this.closed = true
-    this.discovery?.destroy()
+    this.mesh?.destroy()
+    this.presence.close()
     this.sync.close()
     this.timeline.close()
     if (this.admissionTimer) clearInterval(this.admissionTimer)

@@ -103,10 +103,20 @@ function MemberNotes({ member: m }: { member: Member }): ReactElement | null {
   if (m.blocked) notes.push('blocked here')
   else if (m.muted) notes.push('muted here')
   if (m.paused) notes.push(`${m.name} is sending too much — paused`)
+  if (!m.online && !m.own && m.lastSeen) notes.push(`last seen ${ago(m.lastSeen)}`)
   if (!notes.length) return null
   return (
     <span className="member-notes" data-testid="member-notes">
       {notes.join(' · ')}
     </span>
   )
+}
+
+/** "just now", "5 min ago", "3 h ago", or the date: how long ago a member was heard of. */
+function ago(ms: number): string {
+  const minutes = Math.floor((Date.now() - ms) / 60_000)
+  if (minutes < 1) return 'just now'
+  if (minutes < 60) return `${minutes} min ago`
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`
+  return new Date(ms).toLocaleDateString()
 }

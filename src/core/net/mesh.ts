@@ -1,0 +1,229 @@
+import b4a from 'b4a'
+import sodium from 'sodium-universal'
+
+// A room's bounded mesh: which members this node dials. Every member announces the room's
+// topic (as a server) and dials, itself, only until it holds `target` room channels; it
+// accepts channels from others up to `cap` and refuses past that, passing on its own
+// neighbours instead (peer exchange). Since everyone stops dialing below the cap, a
+// newcomer always finds members with room to spare, and the graph of random links
+// stays connected with a small diameter. Messages and history then flow hop by hop:
+// any member's copy of a writer core serves that core to its own neighbours.
+//
+// Hyperswarm's own client mode would dial every member its lookup finds (and redial
+// them), so the topic is joined as a server only; lookups and dials happen here, through
+// `swarm.joinPeer`, and each dial ends in `leavePeer` so hyperswarm never redials by itself.
+
+/** Lookups while below target, after joining: fast at first, for members who joined at once. */
+const LOOKUP_DELAYS_MS = [0, 500, 1500, 4000, 10_000, 30_000]
+/** Below target after the first lookups: look again this often. */
+const LOOKUP_EVERY_MS = 30_000
+/** A dial that opened no room channel in this time is given up. */
+export const DIAL_TIMEOUT_MS = 5000
+/** A member that refused us (full), or could not be reached, is not dialed again for this long. */
+const RETRY_AFTER_MS = 30_000
+/** Candidates remembered per room (from lookups and peer exchange); older ones make way. */
+const MAX_CANDIDATES = 512
+/** Dials in flight at once per room. */
+const MAX_DIALS = 4
+
+/** Channels a member dials for itself; the rest of the cap is left for others to reach it. */
+export function meshTarget(cap: number): number {
+  if (cap >= 4) return cap - 2
+  return Math.max(1, cap - 1)
+}
+
+/**
+ * Links we dialed ourselves, to members picked at random from the DHT, that others cannot
+ * take from us: a crowd of identities dialing in fills at most the rest of the cap, so it
+ * cannot cut a member off from the room (an eclipse).
+ */
+export function meshReserve(cap: number): number {
+  return cap >= 6 ? 2 : cap >= 2 ? 1 : 0
+}
+
+export interface MeshPeers {
+  /** Swarm keys (hex) of members with an open or accepted channel here: true if we dialed. */
+  linked(): Map<string, boolean>
+}
+
+export interface FindingState {
+  /** True while the room has no open channel. */
+  looking: boolean
+  /** When the last lookup or dial started, ms since epoch (0 before the first). */
+  lastAttempt: number
+  attempts: number
+}
+
+export class Mesh {
+  readonly target: number
+  readonly reserve: number
+  private readonly candidates = new Map<string, { tried: number }>()
+  private readonly dialing = new Map<string, NodeJS.Timeout>()
+  private timer: NodeJS.Timeout | null = null
+  private step = 0
+  private looking: Promise<void> | null = null
+  private destroyed = false
+  private readonly self: string
+  readonly finding: FindingState = { looking: true, lastAttempt: 0, attempts: 0 }
+  private readonly session: any
+
+  constructor(
+    private readonly swarm: any,
+    private readonly topic: Buffer,
+    readonly cap: number,
+    private readonly peers: MeshPeers,
+    private readonly changed: () => void = () => {},
+  ) {
+    this.target = meshTarget(cap)
+    this.reserve = meshReserve(cap)
+    this.self = b4a.toString(swarm.keyPair.publicKey, 'hex')
+    this.session = swarm.join(topic, { server: true, client: false })
+    this.schedule(0)
+  }
+
+  /** Resolves once the first announce of this topic has landed on the DHT. */
+  flushed(): Promise<void> {
+    return this.session.flushed()
+  }
+
+  /** Whether a new link on this connection would go over the cap (or into the reserve). */
+  full(weDialed: boolean): boolean {
+    const linked = this.peers.linked()
+    if (linked.size >= this.cap) return true
+    if (weDialed) return false
+    let inbound = 0
+    for (const outbound of linked.values()) if (!outbound) inbound++
+    return inbound >= this.cap - this.reserve
+  }
+
+  /** Members a neighbour passed on (it was full, or we asked): dialed if we need more. */
+  offer(keys: string[]): void {
+    for (const key of keys) this.remember(key)
+    this.fill()
+  }
+
+  /** A channel opened, was refused or closed: stop dialing that member, dial more if short. */
+  settled(key: string, refused: boolean): void {
+    this.endDial(key)
+    if (refused) this.candidates.set(key, { tried: Date.now() })
+    this.fill()
+    this.report()
+  }
+
+  /** Looks the topic up again now if the room needs members (network came back, socket died). */
+  refresh(): void {
+    if (!this.destroyed && this.short) this.lookup()
+  }
+
+  /** Fewer links than the target, or fewer we dialed ourselves than the reserve. */
+  private get short(): boolean {
+    return this.need(this.peers.linked()) > 0
+  }
+
+  private need(linked: Map<string, boolean>): number {
+    let outbound = 0
+    for (const ours of linked.values()) if (ours) outbound++
+    const room = this.cap - linked.size
+    return Math.min(room, Math.max(this.target - linked.size, this.reserve - outbound))
+  }
+
+  private schedule(delay: number): void {
+    if (this.destroyed || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      if (this.destroyed) return
+      if (this.short) this.lookup()
+      this.step++
+      this.schedule(LOOKUP_DELAYS_MS[this.step] ?? LOOKUP_EVERY_MS)
+    }, delay)
+    this.timer.unref?.()
+  }
+
+  private lookup(): void {
+    if (this.looking) return
+    this.attempted()
+    this.looking = this.run().finally(() => (this.looking = null))
+  }
+
+  private async run(): Promise<void> {
+    try {
+      // The first answers are dialed as they come: waiting for the whole query costs a join.
+      for await (const data of this.swarm.dht.lookup(this.topic)) {
+        if (this.destroyed) return
+        for (const peer of data.peers ?? []) this.remember(b4a.toString(peer.publicKey, 'hex'))
+        this.fill()
+      }
+    } catch {
+      // The DHT is unreachable right now: the next scheduled lookup tries again.
+    }
+  }
+
+  private remember(key: string): void {
+    if (!/^[0-9a-f]{64}$/u.test(key) || key === this.self || this.candidates.has(key)) return
+    if (this.candidates.size >= MAX_CANDIDATES) {
+      const oldest = this.candidates.keys().next().value
+      if (oldest !== undefined) this.candidates.delete(oldest)
+    }
+    this.candidates.set(key, { tried: 0 })
+  }
+
+  /** Dials random candidates until the channels open and dials in flight reach the target. */
+  private fill(): void {
+    if (this.destroyed) return
+    const linked = this.peers.linked()
+    let need = Math.min(this.need(linked) - this.dialing.size, MAX_DIALS - this.dialing.size)
+    if (need <= 0) return
+    const now = Date.now()
+    const pool = [...this.candidates]
+      .filter(
+        ([key, c]) => !linked.has(key) && !this.dialing.has(key) && now - c.tried > RETRY_AFTER_MS,
+      )
+      .map(([key]) => key)
+    while (need-- > 0 && pool.length) {
+      const at = sodium.randombytes_uniform(pool.length)
+      const key = pool[at]
+      pool[at] = pool[pool.length - 1]
+      pool.pop()
+      this.dial(key)
+    }
+  }
+
+  private dial(key: string): void {
+    this.candidates.set(key, { tried: Date.now() })
+    this.attempted()
+    this.dialing.set(
+      key,
+      setTimeout(() => this.settled(key, true), DIAL_TIMEOUT_MS),
+    )
+    this.swarm.joinPeer(b4a.from(key, 'hex'))
+  }
+
+  private endDial(key: string): void {
+    const timer = this.dialing.get(key)
+    if (!timer) return
+    clearTimeout(timer)
+    this.dialing.delete(key)
+    // The connection, if any, stays; hyperswarm just stops redialing it by itself.
+    this.swarm.leavePeer(b4a.from(key, 'hex'))
+  }
+
+  private attempted(): void {
+    this.finding.lastAttempt = Date.now()
+    this.finding.attempts++
+    this.report()
+  }
+
+  private report(): void {
+    const looking = this.peers.linked().size === 0
+    if (looking !== this.finding.looking) {
+      this.finding.looking = looking
+      this.changed()
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    if (this.timer) clearTimeout(this.timer)
+    for (const key of [...this.dialing.keys()]) this.endDial(key)
+  }
+}
