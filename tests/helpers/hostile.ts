@@ -27,6 +27,8 @@ export interface HostileOptions {
   writer?: { publicKey: Buffer; secretKey: Buffer }
   /** The public key it claims as its writer (defaults to its own). */
   claim?: Buffer
+  /** Says in its room channel's hello that its mesh is full (it then passes on peers). */
+  full?: boolean
 }
 
 export class HostilePeer {
@@ -34,6 +36,8 @@ export class HostilePeer {
   readonly store: any
   conn: any = null
   closed = false
+  /** Per room channel: its messages in LinkUp's order (writers, peers, ping, typing, presence). */
+  readonly roomMessages: any[][] = []
   private readonly swarm: any
   private readonly connected: Promise<any>
 
@@ -87,16 +91,27 @@ export class HostilePeer {
         writerProofMessage(id, conn.handshakeHash, conn.isInitiator),
         writer.secretKey,
       )
-      mux.createChannel({ protocol: ROOM_PROTOCOL, id, handshake: c.raw })?.open(
+      const channel = mux.createChannel({ protocol: ROOM_PROTOCOL, id, handshake: c.raw })
+      if (!channel) continue
+      this.roomMessages.push(
+        Array.from({ length: 5 }, () => channel.addMessage({ encoding: c.raw, onmessage() {} })),
+      )
+      channel.open(
         Buffer.from(
           JSON.stringify({
             signer: b4a.toString(this.opts.claim ?? writer.publicKey, 'hex'),
             sig: b4a.toString(sig, 'hex'),
             name: 'Mallory',
+            full: !!this.opts.full,
           }),
         ),
       )
     }
+  }
+
+  /** Sends a JSON frame as room-channel message `index` of the first room it holds. */
+  sendRoom(index: number, value: unknown): void {
+    this.roomMessages[0]?.[index]?.send(Buffer.from(JSON.stringify(value)))
   }
 
   /** Everything received so far, as one buffer. */

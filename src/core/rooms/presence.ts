@@ -34,9 +34,12 @@ export function presenceMessage(roomKey: Buffer, at: number): Buffer {
 interface Seen {
   /** The beacon's own date: a newer one replaces it. */
   at: number
-  /** When it reached us (our clock). */
+  /** When it reached us (our clock), or when its direct link with us closed. */
   heard: number
-  frame: PresenceFrame
+  /** Null for a member we only know left (its link closed before any beacon). */
+  frame: PresenceFrame | null
+  /** Its direct link with us closed since: offline until a newer beacon says otherwise. */
+  gone: boolean
 }
 
 export class Presence {
@@ -71,8 +74,21 @@ export class Presence {
     ch.sendPresence(this.own())
     const now = Date.now()
     for (const s of this.seen.values())
-      if (now - s.heard < PRESENCE_TTL_MS && s.frame.hops > 1)
+      if (s.frame && !s.gone && now - s.heard < PRESENCE_TTL_MS && s.frame.hops > 1)
         ch.sendPresence({ ...s.frame, hops: s.frame.hops - 1 })
+  }
+
+  /**
+   * A member's direct link closed: it most likely went offline, so it is not shown online
+   * for the rest of its beacon's time. If it is still around, its next beacon says so.
+   */
+  left(key: string): void {
+    const s = this.seen.get(key)
+    if (s) {
+      s.gone = true
+      s.heard = Date.now()
+    } else if (this.seen.size < MAX_WRITERS_PER_ROOM)
+      this.seen.set(key, { at: 0, heard: Date.now(), frame: null, gone: true })
   }
 
   /** When a member's beacon last reached us (ms, our clock), or null. */
@@ -81,8 +97,8 @@ export class Presence {
   }
 
   online(key: string): boolean {
-    const heard = this.seen.get(key)?.heard
-    return heard !== undefined && Date.now() - heard < PRESENCE_TTL_MS
+    const s = this.seen.get(key)
+    return !!s && !s.gone && Date.now() - s.heard < PRESENCE_TTL_MS
   }
 
   received(ch: RoomChannel, frame: PresenceFrame): void {
@@ -105,7 +121,7 @@ export class Presence {
     }
     if (!prev && this.seen.size >= MAX_WRITERS_PER_ROOM) return
     const wasOnline = this.online(key)
-    this.seen.set(key, { at: frame.at, heard: now, frame })
+    this.seen.set(key, { at: frame.at, heard: now, frame, gone: false })
     if (frame.hops > 1)
       for (const other of this.channels())
         if (other !== ch) other.sendPresence({ ...frame, hops: frame.hops - 1 })
@@ -134,7 +150,11 @@ export class Presence {
     const now = Date.now()
     let changed = false
     for (const s of this.seen.values())
-      if (now - s.heard >= PRESENCE_TTL_MS && now - s.heard < PRESENCE_TTL_MS + PRESENCE_EVERY_MS)
+      if (
+        !s.gone &&
+        now - s.heard >= PRESENCE_TTL_MS &&
+        now - s.heard < PRESENCE_TTL_MS + PRESENCE_EVERY_MS
+      )
         changed = true
     if (changed) this.changed()
   }

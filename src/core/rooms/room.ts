@@ -320,6 +320,7 @@ export class Room extends EventEmitter {
     this.mesh?.settled(ch.remoteKey, !wasOpen || ch.remoteFull)
     if (!wasOpen || ch.refusing || ch.remoteFull) return
     this.social.typing.stop(ch.writer)
+    this.presence.left(ch.writer)
     this.emit('peer:left', this.peerInfo(ch))
     this.emit('room:updated')
   }
