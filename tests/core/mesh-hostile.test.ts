@@ -117,3 +117,37 @@ test('a "full" member passing on hundreds of unknown keys costs a few dials, and
     clearInterval(sampler)
   }
 })
+
+test('a member signing beacons in a loop is passed on at most once per 5 s', async () => {
+  const alice = await cluster.node('Alice3')
+  const carol = await cluster.node('Carol3')
+  const eve = await cluster.node('Eve3')
+  const { key: room } = await alice.createRoom('Loop')
+  await carol.joinRoom(room)
+  await eve.joinRoom(room)
+  await connected(alice, carol, room)
+  await connected(alice, eve, room)
+  await eve.send(room, 'Eve is a member')
+  await waitForTexts(alice, room, ['Eve is a member'])
+  const eveSigner = (eve as any).identity.writerKeyPair(Buffer.from(room, 'hex'))
+  const signer = b4a.toString(eveSigner.publicKey, 'hex')
+  // Count Eve's beacons that Alice passes on to Carol.
+  const aliceRoom = (alice as any).rooms_.get(room)
+  const toCarol = aliceRoom.openChannels().find((ch: any) => ch.writer === carol.memberKey(room))
+  let relayed = 0
+  const send = toCarol.sendPresence.bind(toCarol)
+  toCarol.sendPresence = (frame: any) => {
+    if (frame.signer === signer) relayed++
+    send(frame)
+  }
+  const eveRoom = (eve as any).rooms_.get(room)
+  const toAlice = eveRoom.openChannels().find((ch: any) => ch.writer === alice.memberKey(room))
+  // Past the gap since Eve's beacon at link time, 50 fresh valid beacons at once.
+  await new Promise((r) => setTimeout(r, 5200))
+  const now = Date.now()
+  for (let i = 0; i < 50; i++)
+    toAlice.sendPresence(beacon(eveSigner, Buffer.from(room, 'hex'), now + i))
+  await until('one of them to be passed on', () => relayed > 0)
+  await new Promise((r) => setTimeout(r, 500))
+  assert.equal(relayed, 1, 'the other 49 were dropped')
+})

@@ -19,6 +19,11 @@ export const PRESENCE_EVERY_MS = 15_000
 export const PRESENCE_TTL_MS = 40_000
 /** Hops a beacon travels: the diameter of a 10,000-member mesh of degree 8 is about 5. */
 export const PRESENCE_HOPS = 6
+/**
+ * A member's beacons are taken at most this often: each one is verified and passed on
+ * through the whole room, so a member signing beacons in a loop must not flood it.
+ */
+const MIN_BEACON_GAP_MS = 5000
 /** Beacons one neighbour may pass us: a burst, then a steady rate (a large room relays many). */
 const BEACON_BURST = 256
 const BEACONS_PER_MS = 100 / 1000
@@ -112,8 +117,10 @@ export class Presence {
     if (key === b4a.toString(Hypercore.key(this.writer.publicKey), 'hex')) return
     if (!this.member(key)) return
     const prev = this.seen.get(key)
-    // Already heard (from another neighbour, or older): not verified, not passed on again.
-    if (prev && prev.at >= frame.at) return
+    // Already heard (from another neighbour, or older), or too soon after the last one:
+    // not verified, not passed on again.
+    if (prev && (prev.at >= frame.at || (!prev.gone && now - prev.heard < MIN_BEACON_GAP_MS)))
+      return
     const sig = Buffer.from(frame.sig, 'hex')
     if (!crypto.verify(presenceMessage(this.roomKey, frame.at), sig, signer)) {
       this.bad(ch)
@@ -122,9 +129,9 @@ export class Presence {
     if (!prev && this.seen.size >= MAX_WRITERS_PER_ROOM) return
     const wasOnline = this.online(key)
     this.seen.set(key, { at: frame.at, heard: now, frame, gone: false })
-    if (frame.hops > 1)
-      for (const other of this.channels())
-        if (other !== ch) other.sendPresence({ ...frame, hops: frame.hops - 1 })
+    const hops = Math.min(frame.hops, PRESENCE_HOPS) - 1
+    if (hops > 0)
+      for (const other of this.channels()) if (other !== ch) other.sendPresence({ ...frame, hops })
     if (!wasOnline) this.changed()
   }
 

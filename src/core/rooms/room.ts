@@ -26,6 +26,8 @@ const NEWEST_FIRST_BLOCKS = 64
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
+/** A room channel the peer has not opened by then is closed (it held a place in the mesh). */
+const PENDING_CHANNEL_MS = 5000
 /** A member that refused us (its mesh is full) closes at once; if it does not, we do. */
 const REFUSED_CLOSE_MS = 2000
 /** Writers first seen this soon after we joined were there before us (our catch-up). */
@@ -278,6 +280,11 @@ export class Room extends EventEmitter {
     )
     if (!channel.valid || channel.closed) return
     this.channels.set(conn, channel)
+    // A channel counts against the cap while it opens: one the peer never opens would hold
+    // its place for good, so it is closed after a while.
+    setTimeout(() => {
+      if (!channel.opened && !channel.closed) channel.close()
+    }, PENDING_CHANNEL_MS).unref?.()
   }
 
   /** Replicates a core of this room (a writer, a drive) on every channel open now and later. */
