@@ -29,6 +29,7 @@ export interface ScenarioResult {
   bytesP99: number
   /** Connections to members that are still online, per online member. */
   degree: Summary
+  degreeMin: number
   /** Connections a member opens per minute (joins and repairs after churn). */
   opensPerMemberPerMinute: number
 }
@@ -102,6 +103,7 @@ export function runScenario(
   const sent = summarize(
     online.filter((id) => sim.joinedAt[id] <= warmupMs).map((id) => perMember[id]),
   )
+  const live = online.map((id) => [...sim.adj[id]].filter((p) => sim.alive[p]).length)
   return {
     members: s.members,
     churnPerMinute: s.churnPerMinute,
@@ -110,7 +112,8 @@ export function runScenario(
     delivered: eligible ? got / eligible : NaN,
     bytesMean: sent.mean,
     bytesP99: sent.p99,
-    degree: summarize(online.map((id) => [...sim.adj[id]].filter((p) => sim.alive[p]).length)),
+    degree: summarize(live),
+    degreeMin: Math.min(...live),
     opensPerMemberPerMinute: ((sim.connections - opens0) * 2) / s.members / minutes,
   }
 }
