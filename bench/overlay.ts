@@ -70,7 +70,7 @@ function scenarioRows(r: ScenarioResult, label: string, mem: CoreCosts, modelMs:
       name: `${name}: replication sessions per member`,
       value: r.degree.p50 * cores,
       unit: 'sessions',
-      note: `${cores.toLocaleString('en')} cores per member (one per writer, every member writes) × peers p50 ${r.degree.p50}; at p99 peers ${(r.degree.p99 * cores).toLocaleString('en')}`,
+      note: `${cores.toLocaleString('en')} cores per member (one per writer, every member writes) × peers p50 ${r.degree.p50}; the p99 member holds ${(r.degree.p99 * cores).toLocaleString('en')}`,
     }),
     result({
       name: `${name}: memory for cores and sessions per member`,
