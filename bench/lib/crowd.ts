@@ -20,6 +20,8 @@ export interface CrowdRun {
   firstPeerMs: Array<number | null>
   /** ms from the start at which each member's message had reached every other member. */
   allReachedMs: Array<number | null>
+  /** ms from the start at which each member's joinRoom returned (it sends then). */
+  joinedMs: number[]
   /** Peers per member at the end (the mesh it settled on). */
   degrees: number[]
   limitMs: number
@@ -37,6 +39,7 @@ export async function linkupCrowd(
     await Promise.all(nodes.map((n) => n.swarm.dht.fullyBootstrapped()))
     const firstPeerMs: Array<number | null> = nodes.map(() => null)
     const allReachedMs: Array<number | null> = nodes.map(() => null)
+    const joinedMs = nodes.map(() => NaN)
     const reached = new Map<string, { sender: number; got: Set<number> }>()
     let done: () => void
     const finished = new Promise<void>((resolve) => (done = resolve))
@@ -61,6 +64,7 @@ export async function linkupCrowd(
     await Promise.all(
       nodes.map(async (node, i) => {
         await node.joinRoom(room)
+        joinedMs[i] = performance.now() - t0
         await node.send(room, text200(i))
       }),
     )
@@ -69,6 +73,7 @@ export async function linkupCrowd(
       size: count,
       firstPeerMs,
       allReachedMs,
+      joinedMs,
       degrees: nodes.map((n) => n.peers(room).length),
       limitMs,
     }
@@ -108,6 +113,7 @@ export async function bareCrowd(
       size: count,
       firstPeerMs,
       allReachedMs: [],
+      joinedMs: [],
       degrees: swarms.map((s) => s.connections.size),
       limitMs,
     }
@@ -128,7 +134,8 @@ export function crowdRows(l: CrowdRun, b: CrowdRun): Result[] {
   const msg = slowest(l.allReachedMs)
   const deg = summarize(l.degrees)
   const arrived = l.allReachedMs.filter((t): t is number => t !== null)
-  const mesh = `peers per member at the end: min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}`
+  const joined = summarize(l.joinedMs)
+  const mesh = `joinRoom returned after p50 ${joined.p50.toFixed(0)} ms, max ${joined.max.toFixed(0)} ms; peers per member at the end: min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}`
   return [
     result({
       name: `${l.size} join at once: every member has a peer`,
