@@ -258,7 +258,13 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const crowd = crowdRows(lc, bc)
     if (l instanceof Error) {
       const failed = (name: string, unit: string, target: number) =>
-        result({ name, value: null, unit, target: le(target), note: `failed: ${l.message}` })
+        result({
+          name,
+          value: null,
+          unit,
+          target: le(target),
+          note: `failed: ${l.message.split('\n')[0]}`,
+        })
       return [
         failed(`${count} engines: message to all p99`, 'ms', 250),
         failed(`${count} engines: RSS per engine`, 'MiB', 15),
