@@ -33,6 +33,7 @@ const BENCHMARKS = [
   'renderer',
   'search',
   'flood',
+  'overlay',
 ]
 /** A benchmark that runs longer than this is stopped and reported as failed. */
 const LIMIT_MS = { full: 900_000, quick: 120_000 }
