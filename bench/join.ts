@@ -251,7 +251,7 @@ function meshProgress(c: Crowd): string {
 
 async function run(ctx: BenchContext): Promise<Result[]> {
   const trials = size(ctx, 12, 3)
-  const crossTrials = size(ctx, 6, 1)
+  const crossTrials = size(ctx, 20, 1)
   const trialLimitMs = size(ctx, 6_000, 2_000)
   const crowdSize = size(ctx, 32, 8)
   // Bare swarms that join at once do not meet (DESIGN.md); their wait is kept short.
