@@ -184,7 +184,12 @@ export class Room extends EventEmitter {
       (this.own.avatar?.drive ?? null) !== (avatar?.drive ?? null)
     if (core.length === 0 || this.own.name !== this.ctx.profile().name || avatarChanged)
       await this.announceProfile()
-    this.discovery = new Discovery(this.ctx.swarm, this.topic, () => this.channels.size)
+    this.discovery = new Discovery(
+      this.ctx.swarm,
+      this.topic,
+      () => this.openChannels().length,
+      () => this.emit('room:updated'),
+    )
   }
 
   private async findProfileSeq(core: any): Promise<number> {
@@ -256,6 +261,7 @@ export class Room extends EventEmitter {
   private onChannelClose(ch: RoomChannel, wasOpen: boolean): void {
     if (this.channels.get(ch.conn) === ch) this.channels.delete(ch.conn)
     if (this.closed || !wasOpen) return
+    if (this.openChannels().length === 0) this.discovery?.lost()
     this.social.typing.stop(ch.writer)
     this.emit('peer:left', this.peerInfo(ch))
     this.emit('room:updated')
@@ -539,6 +545,7 @@ export class Room extends EventEmitter {
       unread,
       readMark: this.state.read,
       clearedMark: this.state.cleared,
+      finding: this.discovery?.finding() ?? null,
     }
   }
 
