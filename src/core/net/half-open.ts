@@ -18,6 +18,8 @@ import b4a from 'b4a'
 export const FIRST_BYTE_MS = 60
 /** The most a peer's wait grows to (the 1 s no-room-channel reaper covers the rest). */
 const MAX_FIRST_BYTE_MS = 1000
+/** Re-arms allowed when our own event loop, not the peer, made the wait run out. */
+const MAX_LAG_RETRIES = 3
 /** Peers whose learned wait is remembered; oldest forgotten first. */
 const MAX_PEERS = 1024
 
@@ -40,13 +42,29 @@ export class HalfOpenGuard {
     if (!conn.isInitiator || conn.destroyed) return
     const key = b4a.toString(conn.remotePublicKey, 'hex')
     const wait = this.waits.get(key) ?? FIRST_BYTE_MS
-    const timer = setTimeout(() => {
-      if (conn.destroyed || conn.rawBytesRead > 0) return
-      this.dropped++
-      this.remember(key, Math.min(MAX_FIRST_BYTE_MS, wait * 2))
-      conn.destroy(new Error('Half-open: the peer never took this socket'))
-    }, wait)
-    conn.once('close', () => clearTimeout(timer))
+    let timer: NodeJS.Timeout | null = null
+    let retries = 0
+    const arm = () => {
+      const due = Date.now() + wait
+      timer = setTimeout(() => {
+        // A blocked event loop fires this late, before the I/O that waited behind it: give
+        // the peer its window again instead of blaming it for our own lag.
+        if (Date.now() - due > wait && retries++ < MAX_LAG_RETRIES) return arm()
+        // Timers run before the poll phase: let pending reads land before deciding.
+        setImmediate(() => this.check(conn, key, wait))
+      }, wait)
+    }
+    arm()
+    conn.once('close', () => {
+      if (timer) clearTimeout(timer)
+    })
+  }
+
+  private check(conn: any, key: string, wait: number): void {
+    if (conn.destroyed || conn.rawBytesRead > 0) return
+    this.dropped++
+    this.remember(key, Math.min(MAX_FIRST_BYTE_MS, wait * 2))
+    conn.destroy(new Error('Half-open: the peer never took this socket'))
   }
 
   private remember(key: string, wait: number): void {
