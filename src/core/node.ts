@@ -153,15 +153,7 @@ export class LinkupNode extends EngineEmitter {
         emit: (event, payload) => this.emit(event, payload),
       })
       await this.files.ready()
-      // Bound to loopback (tests, benchmarks, the demo) nothing stands between us and a
-      // peer: say so, or hyperdht races a holepunch it cannot win against its LAN shortcut
-      // and half the joins between two processes open half (net/half-open.ts).
-      const loopback = /^127\./u.test(this.opts.host ?? '')
-      const dht = new DHT({
-        bootstrap: this.opts.bootstrap,
-        host: this.opts.host,
-        ...(loopback ? { firewalled: false } : {}),
-      })
+      const dht = new DHT({ bootstrap: this.opts.bootstrap, host: this.opts.host })
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
       )
