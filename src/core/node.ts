@@ -44,6 +44,7 @@ import { markLookalikes } from './rooms/lookalikes'
 import { Hello } from './net/hello'
 import { CoreScopes } from './net/scope'
 import { Penalties } from './net/penalties'
+import { HalfOpenGuard, RETRY_BACKOFFS_MS, RETRY_JITTER_MS } from './net/half-open'
 import { Social, type SendOptions } from './social'
 
 const STALE_CONNECTION_MS = 1000
@@ -91,6 +92,8 @@ export class LinkupNode extends EngineEmitter {
     bannedPeers: 0,
   }
   private readonly penalties = new Penalties(() => this.stats.bannedPeers++)
+  /** Dialled sockets the peer never took: dropped fast, so hyperswarm redials (net/half-open.ts). */
+  readonly halfOpen = new HalfOpenGuard()
   readonly clock = new HybridClock()
   identity!: Identity
   store!: any
@@ -156,7 +159,13 @@ export class LinkupNode extends EngineEmitter {
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
       )
-      this.swarm = new Hyperswarm({ dht, keyPair: DHT.keyPair(seed), maxPeers: MAX_CONNECTIONS })
+      this.swarm = new Hyperswarm({
+        dht,
+        keyPair: DHT.keyPair(seed),
+        maxPeers: MAX_CONNECTIONS,
+        backoffs: RETRY_BACKOFFS_MS,
+        jitter: RETRY_JITTER_MS,
+      })
       this.swarm.on('connection', (conn: any) => this.onConnection(conn))
       dht.on('network-update', () => this.emit('network:updated', { online: this.online }))
       if (this.opts.bot !== undefined && this.opts.bot !== this.config.data.profile.bot) {
@@ -205,6 +214,7 @@ export class LinkupNode extends EngineEmitter {
       return
     }
     if (!this.admitConnection(conn)) return
+    this.halfOpen.watch(conn)
     const hello = new Hello(conn, () => [...this.rooms_.values()].map((r) => r.keyBuf), {
       ontags: () => {
         for (const room of this.rooms_.values()) room.attach(conn, hello.proved(room.keyBuf))

@@ -20,6 +20,18 @@ export interface RoomInfo {
   readMark: string
   /** Order key up to which `~clear` hides history, '' when never cleared. */
   clearedMark: string
+  /** While the room has no peer: the engine is looking for members (absent or null once it has one). */
+  finding?: Finding | null
+}
+
+/** What the engine is doing to find a room's members while it has none (times in ms since the epoch). */
+export interface Finding {
+  /** When the room started looking: joined or opened, or its last peer left. */
+  since: number
+  /** When the latest DHT lookup of the room's topic started. */
+  lastAttempt: number
+  /** Lookups made since `since`. */
+  attempts: number
 }
 
 export interface FileRef {

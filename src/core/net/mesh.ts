@@ -1,5 +1,6 @@
 import b4a from 'b4a'
 import sodium from 'sodium-universal'
+import type { Finding } from '../../shared/types'
 
 // A room's bounded mesh: which members this node dials. Every member announces the room's
 // topic (as a server) and dials, itself, only until it holds `target` room channels; it
@@ -51,14 +52,6 @@ export interface MeshPeers {
   linked(): Map<string, boolean>
 }
 
-export interface FindingState {
-  /** True while the room has no open channel. */
-  looking: boolean
-  /** When the last lookup or dial started, ms since epoch (0 before the first). */
-  lastAttempt: number
-  attempts: number
-}
-
 export class Mesh {
   readonly target: number
   readonly reserve: number
@@ -69,7 +62,11 @@ export class Mesh {
   private looking: Promise<void> | null = null
   private destroyed = false
   private readonly self: string
-  readonly finding: FindingState = { looking: true, lastAttempt: 0, attempts: 0 }
+  /** Since when the room has had no link, and the lookups and dials made since (the UI shows it). */
+  private since = Date.now()
+  private lastAttempt = 0
+  private attempts = 0
+  private alone = true
   private readonly session: any
 
   constructor(
@@ -83,7 +80,7 @@ export class Mesh {
     this.reserve = meshReserve(cap)
     this.self = b4a.toString(swarm.keyPair.publicKey, 'hex')
     this.session = swarm.join(topic, { server: true, client: false })
-    this.schedule(0)
+    this.start()
   }
 
   /** Resolves once the first announce of this topic has landed on the DHT. */
@@ -132,6 +129,30 @@ export class Mesh {
     return Math.min(room, Math.max(this.target - linked.size, this.reserve - outbound))
   }
 
+  /** While the room has no link: since when, and what was tried; null once it has one. */
+  finding(): Finding | null {
+    if (this.destroyed || this.peers.linked().size > 0) return null
+    return { since: this.since, lastAttempt: this.lastAttempt, attempts: this.attempts }
+  }
+
+  /** The last link closed: look again now and quickly, as after joining. */
+  lost(): void {
+    if (this.destroyed) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.step = 0
+    this.since = Date.now()
+    this.attempts = 0
+    this.start()
+  }
+
+  /** Looks up now, then on the quick schedule while the room is short of links. */
+  private start(): void {
+    this.lookup()
+    this.step = 1
+    this.schedule(LOOKUP_DELAYS_MS[1])
+  }
+
   private schedule(delay: number): void {
     if (this.destroyed || this.timer) return
     this.timer = setTimeout(() => {
@@ -145,8 +166,8 @@ export class Mesh {
   }
 
   private lookup(): void {
-    if (this.looking) return
     this.attempted()
+    if (this.looking) return
     this.looking = this.run().finally(() => (this.looking = null))
   }
 
@@ -213,15 +234,16 @@ export class Mesh {
   }
 
   private attempted(): void {
-    this.finding.lastAttempt = Date.now()
-    this.finding.attempts++
-    this.report()
+    this.lastAttempt = Date.now()
+    this.attempts++
+    if (this.peers.linked().size === 0) this.changed()
   }
 
+  /** Tells the room when it gains its first link or loses its last (the header changes). */
   private report(): void {
-    const looking = this.peers.linked().size === 0
-    if (looking !== this.finding.looking) {
-      this.finding.looking = looking
+    const alone = this.peers.linked().size === 0
+    if (alone !== this.alone) {
+      this.alone = alone
       this.changed()
     }
   }

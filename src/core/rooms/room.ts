@@ -12,7 +12,7 @@ import type { KeyPair } from '../identity'
 import { Timeline, type Writer } from './timeline'
 import { BatchWriter } from './writer'
 import { Delivery } from './delivery'
-import { Mesh, type FindingState } from '../net/mesh'
+import { Mesh } from '../net/mesh'
 import { SyncTracker } from './sync'
 import { hlcTime } from './clock'
 import { Admission } from './admission'
@@ -222,11 +222,6 @@ export class Room extends EventEmitter {
     return keys
   }
 
-  /** What the mesh is trying while the room has nobody: shown as "looking for members…". */
-  get finding(): FindingState | null {
-    return this.mesh?.finding ?? null
-  }
-
   private async findProfileSeq(core: any): Promise<number> {
     if (core.length === 0) return -1
     const block = await core.get(core.length - 1, { wait: false }).catch(() => null)
@@ -326,6 +321,7 @@ export class Room extends EventEmitter {
     if (this.closed) return
     this.mesh?.settled(ch.remoteKey, !wasOpen || ch.remoteFull)
     if (!wasOpen || ch.refusing || ch.remoteFull) return
+    if (this.openChannels().length === 0) this.mesh?.lost()
     this.social.typing.stop(ch.writer)
     this.presence.left(ch.writer)
     this.emit('peer:left', this.peerInfo(ch))
@@ -610,6 +606,7 @@ export class Room extends EventEmitter {
       unread,
       readMark: this.state.read,
       clearedMark: this.state.cleared,
+      finding: this.mesh?.finding() ?? null,
     }
   }
 

@@ -4,6 +4,7 @@ import type { RoomInfo } from '../../shared/types'
 import { copyText } from '../clipboard'
 import { plural } from '../format'
 import { useAppState } from '../store/hooks'
+import { FindingStatus } from './FindingStatus'
 import { Icon } from './icons'
 
 const COPIED_MS = 2000
@@ -36,14 +37,18 @@ export function RoomHeader(props: {
         </span>
       </div>
       <div className="room-header-actions">
-        <span
-          className={`pill${room.peers > 0 ? ' live' : ''}`}
-          data-testid="room-peers"
-          title="Members connected to you right now"
-        >
-          <span className={`status-dot ${room.peers > 0 ? 'online' : 'offline'}`} />
-          {plural(room.peers, 'peer')} online
-        </span>
+        {room.peers === 0 && room.finding ? (
+          <FindingStatus finding={room.finding} />
+        ) : (
+          <span
+            className={`pill${room.peers > 0 ? ' live' : ''}`}
+            data-testid="room-peers"
+            title="Members connected to you right now"
+          >
+            <span className={`status-dot ${room.peers > 0 ? 'online' : 'offline'}`} />
+            {plural(room.peers, 'peer')} online
+          </span>
+        )}
         <button
           className="btn subtle"
           data-testid="copy-invite"
