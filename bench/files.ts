@@ -31,6 +31,9 @@ interface Transfer {
   /** Peak RSS of each side, MiB; measured only when the sides are separate processes. */
   sender: number | null
   receiver: number | null
+  /** Every run's peaks when the transfer was repeated (sender and receiver are their medians). */
+  senders?: number[]
+  receivers?: number[]
 }
 
 /** One transfer with fresh processes: two (one per side, like two users) or one for both. */
@@ -76,7 +79,8 @@ function linkupFilesExist(): boolean {
 
 async function run(ctx: BenchContext): Promise<Result[]> {
   const bigBytes = size(ctx, 100, 4) * MiB
-  const smallBytes = size(ctx, 10, 2) * MiB
+  // Two sizes in the same run show whether memory grows with the file.
+  const smallBytes = size(ctx, 25, 2) * MiB
   const net = await testnet()
   const dir = await tempDir('linkup-bench-files-')
   try {
@@ -97,8 +101,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       const all: Transfer[] = []
       for (let n = 0; n < runs; n++) all.push(await once(method, processes, file, bytes))
       const rates = all.map((t) => t.mbps)
-      const sorted = [...all].sort((a, b) => a.mbps - b.mbps)
-      return { ...sorted[Math.floor((sorted.length - 1) / 2)], mbps: median(rates), runs: rates }
+      const peaks = (side: 'sender' | 'receiver') =>
+        all.flatMap((t) => (t[side] === null ? [] : [t[side]]))
+      const senders = peaks('sender')
+      const receivers = peaks('receiver')
+      return {
+        mbps: median(rates),
+        runs: rates,
+        sender: senders.length ? median(senders) : null,
+        receiver: receivers.length ? median(receivers) : null,
+        senders,
+        receivers,
+      }
     }
     const bare2 = await measure('bare', 2, big, bigBytes)
     const drive2 = await measure('hyperdrive', 2, big, bigBytes)
@@ -111,11 +125,15 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const drive1 = full ? await measure('hyperdrive', 1, big, bigBytes) : none
     const linkup1 = have && full ? await measure('linkup', 1, big, bigBytes) : none
     const json2 = full ? await measure('base64', 2, small, smallBytes) : none
+    const driveSmall = full ? await measure('hyperdrive', 2, small, smallBytes) : none
     const linkupSmall = have && full ? await measure('linkup', 2, small, smallBytes) : none
 
     const peaks = (t: Transfer) =>
       `sender ${t.sender?.toFixed(0)} / receiver ${t.receiver?.toFixed(0)} MiB`
-    const memoryNote = `peak RSS per side (fresh process each): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 ${peaks(json2)}` : ''}`
+    const smallMib = smallBytes / MiB
+    const memoryNote = `peak RSS per side (fresh process each; LinkUp: median of ${runs} runs): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 at ${smallMib} MiB ${peaks(json2)}` : ''}`
+    const growth = (big: number | null, small: number | null) =>
+      big === null || small === null ? null : big - small
     const row = (
       name: string,
       value: number | number[] | null,
@@ -181,8 +199,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         json2.mbps,
       ),
       row(
-        'file transfer peak RSS, sender',
-        linkup2.sender,
+        `file transfer peak RSS, sender, ${mib} MiB`,
+        linkup2.senders ?? linkup2.sender,
         'MiB',
         'hyperdrive sender',
         drive2.sender,
@@ -190,19 +208,49 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         memoryNote,
       ),
       row(
-        'file transfer peak RSS, receiver',
-        linkup2.receiver,
+        `file transfer peak RSS, receiver, ${mib} MiB`,
+        linkup2.receivers ?? linkup2.receiver,
         'MiB',
         'hyperdrive receiver',
         drive2.receiver,
+      ),
+      row(
+        `file transfer peak RSS, sender, ${smallMib} MiB`,
+        linkupSmall.senders ?? linkupSmall.sender,
+        'MiB',
+        'hyperdrive sender',
+        driveSmall.sender,
+      ),
+      row(
+        `file transfer peak RSS, receiver, ${smallMib} MiB`,
+        linkupSmall.receivers ?? linkupSmall.receiver,
+        'MiB',
+        'hyperdrive receiver',
+        driveSmall.receiver,
+      ),
+      row(
+        `file transfer peak RSS growth ${smallMib}→${mib} MiB, sender`,
+        growth(linkup2.sender, linkupSmall.sender),
+        'MiB',
+        'hyperdrive sender',
+        growth(drive2.sender, driveSmall.sender),
         undefined,
-        full
-          ? `memory against size: LinkUp's sides at ${smallBytes / MiB} MiB: ${peaks(linkupSmall)}; at ${mib} MiB: ${peaks(linkup2)}`
-          : undefined,
+        'memory against size: median peak at the larger file minus median peak at the smaller, same run',
+      ),
+      row(
+        `file transfer peak RSS growth ${smallMib}→${mib} MiB, receiver`,
+        growth(linkup2.receiver, linkupSmall.receiver),
+        'MiB',
+        'hyperdrive receiver',
+        growth(drive2.receiver, driveSmall.receiver),
       ),
     ]
     // Rows a quick run did not measure are left out rather than shown empty.
-    return full ? rows : rows.filter((r) => !/1 process|base64/.test(r.name))
+    return full
+      ? rows
+      : rows.filter(
+          (r) => !/1 process|base64|growth/.test(r.name) && !r.name.endsWith(`, ${smallMib} MiB`),
+        )
   } finally {
     await net.destroy()
     await removeTempDirs()
