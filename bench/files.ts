@@ -81,13 +81,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
   const bigBytes = size(ctx, 100, 4) * MiB
   // Two sizes in the same run show whether memory grows with the file.
   const smallBytes = size(ctx, 25, 2) * MiB
+  // The seed design's one JSON frame must fit a secret-stream message (16 MiB): base64 of
+  // 10 MiB does, of 25 MiB does not (the frame is refused and the receiver waits forever).
+  const jsonBytes = size(ctx, 10, 2) * MiB
   const net = await testnet()
   const dir = await tempDir('linkup-bench-files-')
   try {
     const big = path.join(dir, 'big.bin')
     const small = path.join(dir, 'small.bin')
+    const json = path.join(dir, 'json.bin')
     await randomFile(big, bigBytes)
     await randomFile(small, smallBytes)
+    await randomFile(json, jsonBytes)
     const mib = bigBytes / MiB
     const once = async (method: Method, processes: 1 | 2, file: string, bytes: number) => {
       ctx.log(`${method}, ${bytes / MiB} MiB, ${processes} process${processes === 2 ? 'es' : ''}`)
@@ -124,14 +129,16 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const bare1 = full ? await measure('bare', 1, big, bigBytes) : none
     const drive1 = full ? await measure('hyperdrive', 1, big, bigBytes) : none
     const linkup1 = have && full ? await measure('linkup', 1, big, bigBytes) : none
-    const json2 = full ? await measure('base64', 2, small, smallBytes) : none
+    const json2 = full ? await measure('base64', 2, json, jsonBytes) : none
+    // Context only (no target): one LinkUp transfer of the same file beside it.
+    const linkupJson = have && full ? await once('linkup', 2, json, jsonBytes) : none
     const driveSmall = full ? await measure('hyperdrive', 2, small, smallBytes) : none
     const linkupSmall = have && full ? await measure('linkup', 2, small, smallBytes) : none
 
     const peaks = (t: Transfer) =>
       `sender ${t.sender?.toFixed(0)} / receiver ${t.receiver?.toFixed(0)} MiB`
     const smallMib = smallBytes / MiB
-    const memoryNote = `peak RSS per side (fresh process each; LinkUp: median of ${runs} runs): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 at ${smallMib} MiB ${peaks(json2)}` : ''}`
+    const memoryNote = `peak RSS per side (fresh process each; LinkUp: median of ${runs} runs): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 at ${jsonBytes / MiB} MiB ${peaks(json2)}` : ''}`
     const growth = (big: number | null, small: number | null) =>
       big === null || small === null ? null : big - small
     const row = (
@@ -192,8 +199,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         60,
       ),
       row(
-        `file ${smallBytes / MiB} MiB, 2 processes (vs base64 JSON)`,
-        linkupSmall.runs ?? linkupSmall.mbps,
+        `file ${jsonBytes / MiB} MiB, 2 processes (vs base64 JSON)`,
+        linkupJson.mbps,
         'MB/s',
         'seed: base64 in one JSON message',
         json2.mbps,
