@@ -31,6 +31,9 @@ interface Transfer {
   /** Peak RSS of each side, MiB; measured only when the sides are separate processes. */
   sender: number | null
   receiver: number | null
+  /** Every run's peaks when the transfer was repeated (sender and receiver are their medians). */
+  senders?: number[]
+  receivers?: number[]
 }
 
 /** One transfer with fresh processes: two (one per side, like two users) or one for both. */
@@ -76,14 +79,20 @@ function linkupFilesExist(): boolean {
 
 async function run(ctx: BenchContext): Promise<Result[]> {
   const bigBytes = size(ctx, 100, 4) * MiB
-  const smallBytes = size(ctx, 10, 2) * MiB
+  // Two sizes in the same run show whether memory grows with the file.
+  const smallBytes = size(ctx, 25, 2) * MiB
+  // The seed design's one JSON frame must fit a secret-stream message (16 MiB): base64 of
+  // 10 MiB does, of 25 MiB does not (the frame is refused and the receiver waits forever).
+  const jsonBytes = size(ctx, 10, 2) * MiB
   const net = await testnet()
   const dir = await tempDir('linkup-bench-files-')
   try {
     const big = path.join(dir, 'big.bin')
     const small = path.join(dir, 'small.bin')
+    const json = path.join(dir, 'json.bin')
     await randomFile(big, bigBytes)
     await randomFile(small, smallBytes)
+    await randomFile(json, jsonBytes)
     const mib = bigBytes / MiB
     const once = async (method: Method, processes: 1 | 2, file: string, bytes: number) => {
       ctx.log(`${method}, ${bytes / MiB} MiB, ${processes} process${processes === 2 ? 'es' : ''}`)
@@ -97,8 +106,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       const all: Transfer[] = []
       for (let n = 0; n < runs; n++) all.push(await once(method, processes, file, bytes))
       const rates = all.map((t) => t.mbps)
-      const sorted = [...all].sort((a, b) => a.mbps - b.mbps)
-      return { ...sorted[Math.floor((sorted.length - 1) / 2)], mbps: median(rates), runs: rates }
+      const peaks = (side: 'sender' | 'receiver') =>
+        all.flatMap((t) => (t[side] === null ? [] : [t[side]]))
+      const senders = peaks('sender')
+      const receivers = peaks('receiver')
+      return {
+        mbps: median(rates),
+        runs: rates,
+        sender: senders.length ? median(senders) : null,
+        receiver: receivers.length ? median(receivers) : null,
+        senders,
+        receivers,
+      }
     }
     const bare2 = await measure('bare', 2, big, bigBytes)
     const drive2 = await measure('hyperdrive', 2, big, bigBytes)
@@ -110,12 +129,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const bare1 = full ? await measure('bare', 1, big, bigBytes) : none
     const drive1 = full ? await measure('hyperdrive', 1, big, bigBytes) : none
     const linkup1 = have && full ? await measure('linkup', 1, big, bigBytes) : none
-    const json2 = full ? await measure('base64', 2, small, smallBytes) : none
+    const json2 = full ? await measure('base64', 2, json, jsonBytes) : none
+    // Context only (no target): one LinkUp transfer of the same file beside it.
+    const linkupJson = have && full ? await once('linkup', 2, json, jsonBytes) : none
+    const driveSmall = full ? await measure('hyperdrive', 2, small, smallBytes) : none
     const linkupSmall = have && full ? await measure('linkup', 2, small, smallBytes) : none
 
     const peaks = (t: Transfer) =>
       `sender ${t.sender?.toFixed(0)} / receiver ${t.receiver?.toFixed(0)} MiB`
-    const memoryNote = `peak RSS per side (fresh process each): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 ${peaks(json2)}` : ''}`
+    const smallMib = smallBytes / MiB
+    const memoryNote = `peak RSS per side (fresh process each; LinkUp: median of ${runs} runs): bare ${peaks(bare2)}; hyperdrive ${peaks(drive2)}${full ? `; base64 at ${jsonBytes / MiB} MiB ${peaks(json2)}` : ''}`
+    const growth = (big: number | null, small: number | null) =>
+      big === null || small === null ? null : big - small
     const row = (
       name: string,
       value: number | number[] | null,
@@ -174,15 +199,15 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         60,
       ),
       row(
-        `file ${smallBytes / MiB} MiB, 2 processes (vs base64 JSON)`,
-        linkupSmall.runs ?? linkupSmall.mbps,
+        `file ${jsonBytes / MiB} MiB, 2 processes (vs base64 JSON)`,
+        linkupJson.mbps,
         'MB/s',
         'seed: base64 in one JSON message',
         json2.mbps,
       ),
       row(
-        'file transfer peak RSS, sender',
-        linkup2.sender,
+        `file transfer peak RSS, sender, ${mib} MiB`,
+        linkup2.senders ?? linkup2.sender,
         'MiB',
         'hyperdrive sender',
         drive2.sender,
@@ -190,19 +215,49 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         memoryNote,
       ),
       row(
-        'file transfer peak RSS, receiver',
-        linkup2.receiver,
+        `file transfer peak RSS, receiver, ${mib} MiB`,
+        linkup2.receivers ?? linkup2.receiver,
         'MiB',
         'hyperdrive receiver',
         drive2.receiver,
+      ),
+      row(
+        `file transfer peak RSS, sender, ${smallMib} MiB`,
+        linkupSmall.senders ?? linkupSmall.sender,
+        'MiB',
+        'hyperdrive sender',
+        driveSmall.sender,
+      ),
+      row(
+        `file transfer peak RSS, receiver, ${smallMib} MiB`,
+        linkupSmall.receivers ?? linkupSmall.receiver,
+        'MiB',
+        'hyperdrive receiver',
+        driveSmall.receiver,
+      ),
+      row(
+        `file transfer peak RSS growth ${smallMib}→${mib} MiB, sender`,
+        growth(linkup2.sender, linkupSmall.sender),
+        'MiB',
+        'hyperdrive sender',
+        growth(drive2.sender, driveSmall.sender),
         undefined,
-        full
-          ? `memory against size: LinkUp's sides at ${smallBytes / MiB} MiB: ${peaks(linkupSmall)}; at ${mib} MiB: ${peaks(linkup2)}`
-          : undefined,
+        'memory against size: median peak at the larger file minus median peak at the smaller, same run',
+      ),
+      row(
+        `file transfer peak RSS growth ${smallMib}→${mib} MiB, receiver`,
+        growth(linkup2.receiver, linkupSmall.receiver),
+        'MiB',
+        'hyperdrive receiver',
+        growth(drive2.receiver, driveSmall.receiver),
       ),
     ]
     // Rows a quick run did not measure are left out rather than shown empty.
-    return full ? rows : rows.filter((r) => !/1 process|base64/.test(r.name))
+    return full
+      ? rows
+      : rows.filter(
+          (r) => !/1 process|base64|growth/.test(r.name) && !r.name.endsWith(`, ${smallMib} MiB`),
+        )
   } finally {
     await net.destroy()
     await removeTempDirs()

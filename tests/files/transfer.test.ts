@@ -2,9 +2,19 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
+import type { LinkupNode } from '../../src/core/node'
 import { Cluster, connected } from '../helpers/nodes'
 import { removeTempDirs, tempDir } from '../helpers/net'
 import { MiB, entryOn, progressOf, randomFile, sha256, streamBytes } from './helpers'
+
+/** Memtable bytes a node may hold after a 100 MiB file (unflushed, it would be over 36). */
+const FLAT_MEMTABLE_MiB = 24
+
+/** What RocksDB holds in memtables for a node's store, MiB. */
+async function memtableMiB(node: LinkupNode): Promise<number> {
+  const db = (node.store as any).storage.db
+  return Number(await db.getProperty('rocksdb.size-all-mem-tables')) / MiB
+}
 
 let cluster: Cluster
 before(async () => {
@@ -30,6 +40,12 @@ test('a 100 MiB file arrives byte-identical, with progress', async () => {
   assert.equal(sent.file!.size, 100 * MiB)
   assert.equal(sent.file!.name, 'big.bin')
   assert.equal(sent.file!.drive, alice.drives(room.key).key)
+  // Memory stays flat with the file's size: the blocks do not wait in RocksDB's memtables
+  // (64 MiB each, two kept) but are flushed to their blob files as they are written.
+  assert.ok(
+    (await memtableMiB(alice)) < FLAT_MEMTABLE_MiB,
+    `sender holds ${await memtableMiB(alice)} MiB in memtables`,
+  )
 
   const onBob = await entryOn(bob, room.key, sent.id)
   assert.equal(onBob.fileState, 'remote', 'files download only on demand')
@@ -40,6 +56,10 @@ test('a 100 MiB file arrives byte-identical, with progress', async () => {
 
   const result = await bob.download(room.key, sent.id)
   assert.equal(result.entry.fileState, 'ready')
+  assert.ok(
+    (await memtableMiB(bob)) < FLAT_MEMTABLE_MiB,
+    `receiver holds ${await memtableMiB(bob)} MiB in memtables`,
+  )
   assert.equal(result.fetched, 100 * MiB, 'every byte came over the wire once')
   assert.deepEqual(states, ['downloading', 'ready'])
   assert.ok(progress.length >= 2, 'progress was reported')

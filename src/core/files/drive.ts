@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import b4a from 'b4a'
 import Hyperdrive from 'hyperdrive'
+import { MemtableFlusher } from './memtable'
 
 // The drives of one room: the member's own drive for that room, and the drives of other
 // members opened by key from that room's entries. File bytes live in a drive's blob core;
@@ -134,15 +135,18 @@ export class Drives {
   async write(drivePath: string, chunks: AsyncIterable<Buffer>): Promise<BlobId> {
     const blobs = await this.own.getBlobs()
     const ws = blobs.createWriteStream()
+    const flusher = new MemtableFlusher(this.store)
     let opened = false
     ws.once('open', () => (opened = true))
     try {
       for await (const chunk of chunks) {
         if (!ws.write(chunk)) await once(ws, 'drain')
+        flusher.wrote(chunk.length)
       }
       const closed = once(ws, 'close')
       ws.end()
       await closed
+      await flusher.settled()
     } catch (err) {
       // Free the blocks written so far; the lock is still ours until destroy, so the
       // range from our offset to the core's end is exactly what this stream wrote.

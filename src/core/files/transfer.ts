@@ -1,5 +1,6 @@
 import type { BlobId } from './drive'
 import { FileHasher } from './hash'
+import { MemtableFlusher } from './memtable'
 
 // One download of one file from a member's drive: find the blob the entry names, ask
 // for its whole block range up front (hypercore then pipelines requests to every peer
@@ -150,10 +151,12 @@ export class Transfer {
     await this.step(session.ready())
 
     const slack = 2 * Math.ceil(size / Math.max(1, blob.blockLength))
+    const flusher = new MemtableFlusher(drive.corestore)
     const ondownload = (index: number, bytes: number) => {
       if (index < start || index >= end) return
       this.lastActivity = Date.now()
       this.fetched += bytes
+      flusher.wrote(bytes)
       this.done = Math.min(size, this.done + bytes)
       // A sender serving more than the entry says is cut off at once, not at the end
       // (with two blocks of slack: a block fetched twice in a race is no attack).
@@ -203,6 +206,7 @@ export class Transfer {
       if (hasher.bytes > size) throw new Oversized()
     }
     for (const write of writes) await this.step(write)
+    await this.step(flusher.settled())
     if (hasher.bytes !== size)
       return {
         ok: false,
