@@ -73,6 +73,12 @@ export interface LinkupNodeOptions {
   quotas?: boolean
   /** Marks this member as a bot in its profile (bot/client.ts). */
   bot?: boolean
+  /**
+   * false: the DHT node says it is reachable directly, so peers dial it instead of
+   * punching through. Benchmarks only: between two processes on loopback a punched
+   * connection often opens on one side only (docs/BENCHMARKS.md).
+   */
+  firewalled?: boolean
 }
 
 /**
@@ -150,7 +156,11 @@ export class LinkupNode extends EngineEmitter {
         emit: (event, payload) => this.emit(event, payload),
       })
       await this.files.ready()
-      const dht = new DHT({ bootstrap: this.opts.bootstrap, host: this.opts.host })
+      const dht = new DHT({
+        bootstrap: this.opts.bootstrap,
+        host: this.opts.host,
+        ...(this.opts.firewalled === false ? { firewalled: false } : {}),
+      })
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
       )
