@@ -31,6 +31,14 @@ const READ_CHUNK_BLOCKS = 32
 const FORWARD_CHUNK_BLOCKS = 64
 /** Own blocks kept in memory between their append and their first read. */
 const MAX_APPENDED_BLOCKS = 1024
+/**
+ * A writer's newest blocks that are not here yet are asked for with a waiting get (at
+ * most this many at once per writer), so each arrives as a value: placed without reading
+ * it back from disk, and ahead of the backlog (hypercore serves gets before ranges).
+ */
+const WAITING_GETS = 64
+/** A waiting get that no peer answers within this gives its slot back. */
+const WAITING_GET_TIMEOUT_MS = 30_000
 /** What is read again when the reader comes back to the newest entries. */
 const NEWEST_PAGE = 50
 const ALL_LOADED = ''
@@ -55,6 +63,8 @@ export interface Writer {
   pending: TimelineEntry[]
   /** Blocks in [low, high) that were not on disk when read; filled as they download. */
   holes: Set<number>
+  /** Holes asked for with a waiting get: placed when it returns (see WAITING_GETS). */
+  waiting: Set<number>
   arrived: number[]
   /** Drives this writer moved its files from and to ('moved' entries), at most MAX_MOVES. */
   moves: Map<string, string>
@@ -154,6 +164,7 @@ export class Timeline extends EventEmitter {
         high: top,
         pending: [],
         holes: new Set(),
+        waiting: new Set(),
         arrived: [],
         moves: new Map(),
         clocks: new WriterClocks(),
@@ -290,8 +301,11 @@ export class Timeline extends EventEmitter {
 
   private async readArrived(w: Writer): Promise<void> {
     if (!w.arrived.length) return
-    // A block can be reported more than once; each hole is filled exactly once.
-    const seqs = [...new Set(w.arrived.splice(0))].filter((seq) => w.holes.has(seq))
+    // A block can be reported more than once; each hole is filled exactly once. One that a
+    // waiting get asked for is placed when the get returns, from memory.
+    const seqs = [...new Set(w.arrived.splice(0))].filter(
+      (seq) => w.holes.has(seq) && !w.waiting.has(seq),
+    )
     if (!seqs.length) return
     const blocks = await this.reads.at(w.core, seqs)
     seqs.forEach((seq, b) => blocks[b] && w.holes.has(seq) && this.placeBlock(w, seq, blocks[b]))
@@ -328,6 +342,7 @@ export class Timeline extends EventEmitter {
   private placeBlock(w: Writer, seq: number, block: Buffer | null): void {
     if (!block) {
       w.holes.add(seq)
+      this.wait(w, seq)
       return
     }
     w.holes.delete(seq)
@@ -342,6 +357,30 @@ export class Timeline extends EventEmitter {
       if (seq >= w.low) insertSorted(w.pending, item)
       else this.byId.delete(item.id)
     }
+  }
+
+  /**
+   * Asks for one of the writer's newest missing blocks with a waiting get. Hypercore
+   * resolves it with the block's value as it verifies it, so it is placed without a disk
+   * read; the 'download' event path (readArrived) skips it meanwhile. Not for a writer
+   * paused over its quota (a get would fetch what the room stopped fetching).
+   */
+  private wait(w: Writer, seq: number): void {
+    if (w.own || w.paused || w.waiting.has(seq) || w.waiting.size >= WAITING_GETS) return
+    if (seq < w.core.length - WAITING_GETS) return
+    w.waiting.add(seq)
+    Promise.resolve(w.core.get(seq, { timeout: WAITING_GET_TIMEOUT_MS }))
+      .catch(() => null)
+      .then((block: Buffer | null) =>
+        this.exclusive(async () => {
+          w.waiting.delete(seq)
+          if (this.closed || this.writers.get(w.key) !== w || !w.holes.has(seq)) return
+          // No value (timed out, closed): the hole is read once it is on disk, as any other.
+          if (block) this.placeBlock(w, seq, block)
+          else w.arrived.push(seq)
+        }),
+      )
+      .catch(() => {})
   }
 
   /** Entries before `before` (an order key), newest `limit`, ascending. */
