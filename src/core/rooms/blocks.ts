@@ -4,7 +4,7 @@
  * missing is not looked up: a late reader's first pass over a writer finds thousands of
  * holes, and a live receiver finds each new block missing once, before it downloads.
  */
-function heldMap(core: any): ((seq: number) => boolean) | null {
+export function heldMap(core: any): ((seq: number) => boolean) | null {
   const bitfield = core.core?.bitfield
   return typeof bitfield?.get === 'function' ? (seq) => bitfield.get(seq) === true : null
 }
@@ -44,6 +44,32 @@ export async function readLocalBlocksAt(core: any, seqs: number[]): Promise<Arra
   }
   at.forEach((n, b) => (out[n] = blocks[b]))
   return out
+}
+
+/**
+ * Waits for a block that is not here yet and resolves with its value as hypercore verifies
+ * it (null if it is on disk already, or on timeout or close): what core.get() does, minus
+ * the storage read get() makes first to look for the block, which a block the bitfield
+ * says is missing would only miss. Falls back to get() where the pinned hypercore's
+ * replicator internals (or an unencrypted core) are not there.
+ */
+export function awaitBlock(core: any, seq: number, timeoutMs: number): Promise<Buffer | null> {
+  const replicator = core.core?.replicator
+  const requests = core.activeRequests
+  const plain = !core.encryption && core.opened && !core.closing && !core.snapshotted
+  if (typeof replicator?.addBlock !== 'function' || !Array.isArray(requests) || !plain)
+    return core.get(seq, { timeout: timeoutMs }).catch(() => null)
+  // Landed meanwhile: its download event reads it, as for any block on disk.
+  if (heldMap(core)?.(seq) !== false) return Promise.resolve(null)
+  // A closing session marks its request list like this (hypercore's isRequestsDestroyed).
+  if (requests.length > 0 && requests[0] === null) return Promise.resolve(null)
+  const ref = replicator.addBlock(requests, seq)
+  ref.context?.setTimeout?.(ref, timeoutMs)
+  return ref.promise.then(
+    (block: Uint8Array | null) =>
+      block ? Buffer.from(block.buffer, block.byteOffset, block.byteLength) : null,
+    () => null,
+  )
 }
 
 /**
