@@ -5,7 +5,7 @@ import { decodeBlock, entryId, orderKey, parseEntryId, type Entry } from '../../
 import type { FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
-import { readLocalBlocks, readLocalBlocksAt } from './blocks'
+import { awaitBlock, heldMap, readLocalBlocks, readLocalBlocksAt } from './blocks'
 import { WriterClocks } from './clock-rules'
 import {
   MAX_CLOCK_AHEAD_MS,
@@ -320,8 +320,11 @@ export class Timeline extends EventEmitter {
     return this.exclusive(async () => {
       let found = 0
       for (const w of this.writers.values()) {
+        // From the in-memory bitfield where there is one: a late reader can have tens of
+        // thousands of holes, and this runs every second under the lock while any remain.
+        const held = heldMap(w.core)
         for (const seq of w.holes) {
-          if (await w.core.has(seq).catch(() => false)) {
+          if (held ? held(seq) : await w.core.has(seq).catch(() => false)) {
             w.arrived.push(seq)
             found++
           }
@@ -369,15 +372,17 @@ export class Timeline extends EventEmitter {
     if (w.own || w.paused || w.waiting.has(seq) || w.waiting.size >= WAITING_GETS) return
     if (seq < w.core.length - WAITING_GETS) return
     w.waiting.add(seq)
-    Promise.resolve(w.core.get(seq, { timeout: WAITING_GET_TIMEOUT_MS }))
-      .catch(() => null)
-      .then((block: Buffer | null) =>
+    awaitBlock(w.core, seq, WAITING_GET_TIMEOUT_MS)
+      .then((block) =>
         this.exclusive(async () => {
           w.waiting.delete(seq)
           if (this.closed || this.writers.get(w.key) !== w || !w.holes.has(seq)) return
-          // No value (timed out, closed): the hole is read once it is on disk, as any other.
-          if (block) this.placeBlock(w, seq, block)
-          else w.arrived.push(seq)
+          if (block) return this.placeBlock(w, seq, block)
+          // No value: it landed before the get was made (its download event was skipped
+          // while it waited, so read it now), or the get timed out or closed (then it is
+          // read once it is on disk, as any other hole).
+          w.arrived.push(seq)
+          await this.readArrived(w)
         }),
       )
       .catch(() => {})
