@@ -32,11 +32,13 @@ const FORWARD_CHUNK_BLOCKS = 64
 /** Own blocks kept in memory between their append and their first read. */
 const MAX_APPENDED_BLOCKS = 1024
 /**
- * A writer's newest blocks that are not here yet are asked for with a waiting get (at
- * most this many at once per writer), so each arrives as a value: placed without reading
- * it back from disk, and ahead of the backlog (hypercore serves gets before ranges).
+ * A writer's newest blocks that are not here yet (live messages) are asked for with a
+ * waiting get, at most this many at once per writer and only among its newest this many,
+ * so each arrives as a value: placed without reading it back from disk. Kept small: the
+ * replicator gives each queued get to the first peer that asks for work, so a catch-up's
+ * many blocks are left to the ranges, which spread them over every peer.
  */
-const WAITING_GETS = 64
+const WAITING_GETS = 4
 /** A waiting get that no peer answers within this gives its slot back. */
 const WAITING_GET_TIMEOUT_MS = 30_000
 /** What is read again when the reader comes back to the newest entries. */
