@@ -51,7 +51,7 @@ export async function readLocalBlocksAt(core: any, seqs: number[]): Promise<Arra
  * it (null if it is on disk already, or on timeout or close): what core.get() does, minus
  * the storage read get() makes first to look for the block, which a block the bitfield
  * says is missing would only miss. Falls back to get() where the pinned hypercore's
- * replicator internals (or an unencrypted core) are not there.
+ * replicator internals are not there, or the core is encrypted (get() decrypts).
  */
 export function awaitBlock(core: any, seq: number, timeoutMs: number): Promise<Buffer | null> {
   const replicator = core.core?.replicator
@@ -59,7 +59,7 @@ export function awaitBlock(core: any, seq: number, timeoutMs: number): Promise<B
   const plain = !core.encryption && core.opened && !core.closing && !core.snapshotted
   if (typeof replicator?.addBlock !== 'function' || !Array.isArray(requests) || !plain)
     return core.get(seq, { timeout: timeoutMs }).catch(() => null)
-  // Landed meanwhile: its download event reads it, as for any block on disk.
+  // Landed meanwhile: the caller reads it from disk, as any block that is there.
   if (heldMap(core)?.(seq) !== false) return Promise.resolve(null)
   // A closing session marks its request list like this (hypercore's isRequestsDestroyed).
   if (requests.length > 0 && requests[0] === null) return Promise.resolve(null)
