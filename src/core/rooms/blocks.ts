@@ -47,32 +47,6 @@ export async function readLocalBlocksAt(core: any, seqs: number[]): Promise<Arra
 }
 
 /**
- * Waits for a block that is not here yet and resolves with its value as hypercore verifies
- * it (null if it is on disk already, or on timeout or close): what core.get() does, minus
- * the storage read get() makes first to look for the block, which a block the bitfield
- * says is missing would only miss. Falls back to get() where the pinned hypercore's
- * replicator internals are not there, or the core is encrypted (get() decrypts).
- */
-export function awaitBlock(core: any, seq: number, timeoutMs: number): Promise<Buffer | null> {
-  const replicator = core.core?.replicator
-  const requests = core.activeRequests
-  const plain = !core.encryption && core.opened && !core.closing && !core.snapshotted
-  if (typeof replicator?.addBlock !== 'function' || !Array.isArray(requests) || !plain)
-    return core.get(seq, { timeout: timeoutMs }).catch(() => null)
-  // Landed meanwhile: the caller reads it from disk, as any block that is there.
-  if (heldMap(core)?.(seq) !== false) return Promise.resolve(null)
-  // A closing session marks its request list like this (hypercore's isRequestsDestroyed).
-  if (requests.length > 0 && requests[0] === null) return Promise.resolve(null)
-  const ref = replicator.addBlock(requests, seq)
-  ref.context?.setTimeout?.(ref, timeoutMs)
-  return ref.promise.then(
-    (block: Uint8Array | null) =>
-      block ? Buffer.from(block.buffer, block.byteOffset, block.byteLength) : null,
-    () => null,
-  )
-}
-
-/**
  * How many of a core's blocks are on disk here. Hypercore keeps that in its bitfield;
  * where the pinned version does not expose one, count with has() a block at a time.
  */

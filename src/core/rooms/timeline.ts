@@ -5,7 +5,7 @@ import { decodeBlock, entryId, orderKey, parseEntryId, type Entry } from '../../
 import type { FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
-import { awaitBlock, heldMap, readLocalBlocks, readLocalBlocksAt } from './blocks'
+import { heldMap, readLocalBlocks, readLocalBlocksAt } from './blocks'
 import { WriterClocks } from './clock-rules'
 import {
   MAX_CLOCK_AHEAD_MS,
@@ -31,16 +31,6 @@ const READ_CHUNK_BLOCKS = 32
 const FORWARD_CHUNK_BLOCKS = 64
 /** Own blocks kept in memory between their append and their first read. */
 const MAX_APPENDED_BLOCKS = 1024
-/**
- * A writer's newest blocks that are not here yet (live messages) are asked for with a
- * waiting get, at most this many at once per writer and only among its newest this many,
- * so each arrives as a value: placed without reading it back from disk. Kept small: the
- * replicator gives each queued get to the first peer that asks for work, so a catch-up's
- * many blocks are left to the ranges, which spread them over every peer.
- */
-const WAITING_GETS = 4
-/** A waiting get that no peer answers within this gives its slot back. */
-const WAITING_GET_TIMEOUT_MS = 30_000
 /** What is read again when the reader comes back to the newest entries. */
 const NEWEST_PAGE = 50
 const ALL_LOADED = ''
@@ -65,8 +55,6 @@ export interface Writer {
   pending: TimelineEntry[]
   /** Blocks in [low, high) that were not on disk when read; filled as they download. */
   holes: Set<number>
-  /** Holes asked for with a waiting get: placed when it returns (see WAITING_GETS). */
-  waiting: Set<number>
   arrived: number[]
   /** Drives this writer moved its files from and to ('moved' entries), at most MAX_MOVES. */
   moves: Map<string, string>
@@ -166,7 +154,6 @@ export class Timeline extends EventEmitter {
         high: top,
         pending: [],
         holes: new Set(),
-        waiting: new Set(),
         arrived: [],
         moves: new Map(),
         clocks: new WriterClocks(),
@@ -303,11 +290,8 @@ export class Timeline extends EventEmitter {
 
   private async readArrived(w: Writer): Promise<void> {
     if (!w.arrived.length) return
-    // A block can be reported more than once; each hole is filled exactly once. One that a
-    // waiting get asked for is placed when the get returns, from memory.
-    const seqs = [...new Set(w.arrived.splice(0))].filter(
-      (seq) => w.holes.has(seq) && !w.waiting.has(seq),
-    )
+    // A block can be reported more than once; each hole is filled exactly once.
+    const seqs = [...new Set(w.arrived.splice(0))].filter((seq) => w.holes.has(seq))
     if (!seqs.length) return
     const blocks = await this.reads.at(w.core, seqs)
     seqs.forEach((seq, b) => blocks[b] && w.holes.has(seq) && this.placeBlock(w, seq, blocks[b]))
@@ -347,7 +331,6 @@ export class Timeline extends EventEmitter {
   private placeBlock(w: Writer, seq: number, block: Buffer | null): void {
     if (!block) {
       w.holes.add(seq)
-      this.wait(w, seq)
       return
     }
     w.holes.delete(seq)
@@ -362,32 +345,6 @@ export class Timeline extends EventEmitter {
       if (seq >= w.low) insertSorted(w.pending, item)
       else this.byId.delete(item.id)
     }
-  }
-
-  /**
-   * Asks for one of the writer's newest missing blocks with a waiting get. Hypercore
-   * resolves it with the block's value as it verifies it, so it is placed without a disk
-   * read; the 'download' event path (readArrived) skips it meanwhile. Not for a writer
-   * paused over its quota (a get would fetch what the room stopped fetching).
-   */
-  private wait(w: Writer, seq: number): void {
-    if (w.own || w.paused || w.waiting.has(seq) || w.waiting.size >= WAITING_GETS) return
-    if (seq < w.core.length - WAITING_GETS) return
-    w.waiting.add(seq)
-    awaitBlock(w.core, seq, WAITING_GET_TIMEOUT_MS)
-      .then((block) =>
-        this.exclusive(async () => {
-          w.waiting.delete(seq)
-          if (this.closed || this.writers.get(w.key) !== w || !w.holes.has(seq)) return
-          if (block) return this.placeBlock(w, seq, block)
-          // No value: it landed before the get was made (its download event was skipped
-          // while it waited, so read it now), or the get timed out or closed (then it is
-          // read once it is on disk, as any other hole).
-          w.arrived.push(seq)
-          await this.readArrived(w)
-        }),
-      )
-      .catch(() => {})
   }
 
   /** Entries before `before` (an order key), newest `limit`, ascending. */
