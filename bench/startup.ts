@@ -14,7 +14,8 @@ import { spawnWorker } from './lib/worker'
 // it (lib/cold-open.mjs): the headline is its cold open, from before importing the engine
 // to the newest page (`new LinkupNode`, `ready()`,
 // `history(room, { limit: 50 })`); warm opens in the same process are context. Two sizes
-// in the same run show whether start-up time and memory grow with the history.
+// in the same run show whether start-up time and memory (peak RSS, and the heap after a
+// full collection with the room open) grow with the history.
 // Baseline: a fresh process importing corestore, opening that folder, both cores by key,
 // and reading the last 50 blocks of each.
 
@@ -75,6 +76,8 @@ async function measure(
 
 type Measured = Awaited<ReturnType<typeof measure>>
 
+const heaps = (m: Measured) => m.engine.map((t) => t.heapMiB ?? NaN)
+
 function rows(m: Measured, headline: boolean): Result[] {
   const cold = m.engine.map((t) => t.cold.ms)
   const warm = m.engine.flatMap((t) => t.warmMs)
@@ -102,6 +105,12 @@ function rows(m: Measured, headline: boolean): Result[] {
       unit: 'MiB',
       note: 'peak RSS of the opening process (cold and warm opens)',
     }),
+    result({
+      name: `start-up heap after GC, ${m.total} msgs stored`,
+      runs: heaps(m),
+      unit: 'MiB',
+      note: 'heap used after a full collection, the room open with its newest page (after the cold open)',
+    }),
   ]
 }
 
@@ -116,7 +125,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const little = await measure(bundle, net.bootstrap, small, runs, ctx)
     const growth = (pick: (m: Measured) => number) => (pick(big) / pick(little)).toFixed(2)
     const out = [...rows(big, true), ...rows(little, false)]
-    const note = `${large / small}× the messages: cold open ${growth((m) => median(m.engine.map((t) => t.cold.ms)))}×, peak RSS ${growth((m) => median(m.engine.map((t) => t.peakMiB)))}×`
+    const note = `${large / small}× the messages: cold open ${growth((m) => median(m.engine.map((t) => t.cold.ms)))}×, peak RSS ${growth((m) => median(m.engine.map((t) => t.peakMiB)))}×, heap after GC ${growth((m) => median(heaps(m)))}×`
     const rss = out.find((r) => r.name.startsWith(`start-up peak RSS, ${large}`))!
     rss.note = `${rss.note}; ${note}`
     return out

@@ -6,13 +6,22 @@ import { once, sleep, tempDir, type Bootstrap } from './net'
 // private testnet. Waits are event-driven with a bounded fallback poll, so a wait
 // never adds its own polling delay to a measured time.
 
-export async function makeNode(bootstrap: Bootstrap, storage?: string): Promise<LinkupNode> {
+/**
+ * `open`: its DHT node is marked reachable, as the baselines' serving swarms are (see
+ * bareSwarm), so a member in another process dials it directly rather than punching.
+ */
+export async function makeNode(
+  bootstrap: Bootstrap,
+  storage?: string,
+  opts: { open?: boolean } = {},
+): Promise<LinkupNode> {
   const node = new LinkupNode({
     storage: storage ?? (await tempDir('linkup-bench-')),
     bootstrap,
     host: '127.0.0.1',
     // Benchmarks flood on purpose to measure the engine; a receiver's quotas would pause them.
     quotas: false,
+    ...(opts.open ? { firewalled: false } : {}),
   })
   await node.ready()
   return node

@@ -22,6 +22,8 @@ export interface EngineOpen {
   cold: { ms: number; importMs: number; readyMs: number }
   warmMs: number[]
   peakMiB: number
+  /** Heap after a full collection with the room open (after the cold open). */
+  heapMiB: number | null
 }
 
 /** Bundles src/core/node.ts like the shipped app; returns the bundle's path. */
@@ -49,7 +51,7 @@ export async function openEngine(
   warm: number,
 ): Promise<EngineOpen> {
   const job = JSON.stringify({ storage, bootstrap, page: PAGE, warm })
-  const { stdout } = await run(process.execPath, [COLD_OPEN, bundle, job], {
+  const { stdout } = await run(process.execPath, ['--expose-gc', COLD_OPEN, bundle, job], {
     cwd: ROOT,
     timeout: 60_000,
   })

@@ -76,6 +76,12 @@ export interface LinkupNodeOptions {
   bot?: boolean
   /** Links each room keeps at most; overrides config.json's `meshSize` (tests, benchmarks). */
   meshSize?: number
+  /**
+   * false: the DHT node says it is reachable directly, so peers dial it instead of
+   * punching through. Benchmarks only: between two processes on loopback a punched
+   * connection often opens on one side only (docs/BENCHMARKS.md).
+   */
+  firewalled?: boolean
 }
 
 /**
@@ -155,7 +161,11 @@ export class LinkupNode extends EngineEmitter {
         emit: (event, payload) => this.emit(event, payload),
       })
       await this.files.ready()
-      const dht = new DHT({ bootstrap: this.opts.bootstrap, host: this.opts.host })
+      const dht = new DHT({
+        bootstrap: this.opts.bootstrap,
+        host: this.opts.host,
+        ...(this.opts.firewalled === false ? { firewalled: false } : {}),
+      })
       const seed = crypto.hash(
         Buffer.concat([Buffer.from('linkup/swarm'), this.identity.keyPair.secretKey]),
       )

@@ -5,7 +5,7 @@ import { decodeBlock, entryId, orderKey, parseEntryId, type Entry } from '../../
 import type { FileRef, TimelineEntry } from '../../shared/types'
 import type { HybridClock } from './clock'
 import { hlcTime } from './clock'
-import { readLocalBlocks, readLocalBlocksAt } from './blocks'
+import { heldMap, readLocalBlocks, readLocalBlocksAt } from './blocks'
 import { WriterClocks } from './clock-rules'
 import {
   MAX_CLOCK_AHEAD_MS,
@@ -306,8 +306,11 @@ export class Timeline extends EventEmitter {
     return this.exclusive(async () => {
       let found = 0
       for (const w of this.writers.values()) {
+        // From the in-memory bitfield where there is one: a late reader can have tens of
+        // thousands of holes, and this runs every second under the lock while any remain.
+        const held = heldMap(w.core)
         for (const seq of w.holes) {
-          if (await w.core.has(seq).catch(() => false)) {
+          if (held ? held(seq) : await w.core.has(seq).catch(() => false)) {
             w.arrived.push(seq)
             found++
           }
