@@ -1,0 +1,94 @@
+import { measureElement, type Virtualizer } from '@tanstack/react-virtual'
+import type { TimelineEntry } from '../../shared/types'
+import { dayNumber } from '../format'
+
+// Row grouping and row heights for the virtualized timeline.
+// A row measured at a height other than its estimate moves every row after it: the
+// virtualizer recomputes their offsets and, above the view, corrects the scroll position,
+// which forces another layout in the same frame. Scrolling through history mounts a
+// screen of unmeasured rows every frame, so estimates must be right the first time.
+// Rows of one shape (a continuation line, a row with its author, a day separator...)
+// have one height in a given window and theme: the first measured row of each shape
+// teaches the estimate for all the others.
+
+const GROUP_GAP_MS = 5 * 60 * 1000
+/** Guesses until a row of the shape has been measured (px). */
+const CONTINUATION_PX = 23
+const HEAD_PX = 50
+const DAY_PX = 40
+const LINE_PX = 21
+/** A rough count of characters per wrapped line: only tells shapes apart. */
+const CHARS_PER_LINE = 80
+
+export interface Grouping {
+  /** First of a run by one author: shows avatar, name and time. */
+  head: boolean
+  /** First entry of a calendar day: a day separator goes above it. */
+  day: boolean
+}
+
+export function grouping(
+  prev: TimelineEntry | undefined,
+  entry: TimelineEntry,
+  isNew: boolean,
+): Grouping {
+  const day = !prev || dayNumber(prev.time) !== dayNumber(entry.time)
+  const head =
+    !prev ||
+    day ||
+    isNew ||
+    prev.author !== entry.author ||
+    prev.kind !== 'text' ||
+    entry.time - prev.time > GROUP_GAP_MS
+  return { head, day }
+}
+
+/** What a row's height depends on, as far as it can be told without drawing it. */
+/**
+ * What a row's height depends on, as far as it can be told without drawing it; '' for a
+ * row like no other (a file card, Markdown with structure, a long text), which is
+ * estimated but teaches nothing.
+ */
+export function rowShape(entry: TimelineEntry, g: Grouping, isNew: boolean): string {
+  let body: string
+  if (entry.deleted) body = 'deleted'
+  else if (entry.kind !== 'text') return ''
+  else if (MARKUP.test(entry.text) || entry.text.length > 4 * CHARS_PER_LINE) return ''
+  else body = `text:${Math.ceil(entry.text.length / CHARS_PER_LINE)}`
+  const extras =
+    (entry.replyTo ? 'r' : '') +
+    (entry.reactions?.length ? 'x' : '') +
+    (entry.late ? 'l' : '') +
+    (entry.edited ? 'e' : '') +
+    (entry.mentioned ? 'm' : '') +
+    (entry.authorBot ? 'b' : '') +
+    (entry.own && entry.delivery ? 'd' : '')
+  return `${g.head ? 'h' : 'c'}${g.day ? 'D' : ''}${isNew ? 'N' : ''}|${extras}|${body}`
+}
+
+/** Text that may render as more than a paragraph of plain words (or as big emoji). */
+const MARKUP = /[\n`#>|*_~[\]<-]|^\s*\d+[.)]|\p{Extended_Pictographic}/u
+
+export class RowSizes {
+  private readonly learned = new Map<string, number>()
+
+  estimate(shape: string, entry: TimelineEntry, g: Grouping): number {
+    const known = shape ? this.learned.get(shape) : undefined
+    if (known !== undefined) return known
+    const lines =
+      entry.kind === 'text' ? Math.max(1, Math.ceil(entry.text.length / CHARS_PER_LINE)) : 3
+    return (g.head ? HEAD_PX : CONTINUATION_PX) + (lines - 1) * LINE_PX + (g.day ? DAY_PX : 0)
+  }
+
+  /** The virtualizer's measureElement, teaching the estimate of the measured row's shape. */
+  measure = (
+    el: Element,
+    entry: ResizeObserverEntry | undefined,
+    instance: Virtualizer<HTMLDivElement, Element>,
+  ): number => {
+    const size = measureElement(el, entry, instance)
+    const shape = (el as HTMLElement).dataset.shape
+    if (shape) this.learned.set(shape, size)
+    return size
+  }
+}
