@@ -99,12 +99,12 @@ export function TimelineList(props: {
     const list = rowsRef.current
     const isNew = i === dividerRef.current
     const g = grouping(i > 0 ? list[i - 1] : beforeRef.current, list[i], isNew)
-    return { g, shape: rowShape(list[i], g, isNew) }
+    return { g, isNew, shape: rowShape(list[i], g, isNew) }
   }, [])
   const estimateSize = useCallback(
     (i: number) => {
-      const { g, shape } = shapeOf(i)
-      return sizes.estimate(shape, rowsRef.current[i], g)
+      const { g, isNew, shape } = shapeOf(i)
+      return sizes.estimate(shape, rowsRef.current[i], g, isNew)
     },
     [sizes, shapeOf],
   )
@@ -139,13 +139,14 @@ export function TimelineList(props: {
 
   // Keeps PREFETCH_ROWS of history loaded above the reader, so scrolling up never
   // waits at a loading line for the engine, and slides the window before its edge.
-  // It reads only the virtualizer's own figures: reading the element's would force a
-  // layout of rows just rendered, a second one in the frame.
+  // Called first thing on a scroll event, when reading the element costs no layout;
+  // the list's height comes from the virtualizer, which knows it without one.
   const follow = useRef(() => {})
   follow.current = () => {
-    const top = virtualizer.scrollOffset ?? 0
-    const height = virtualizer.scrollRect?.height ?? 0
-    if (!height) return
+    const el = scrollRef.current
+    if (!el) return
+    const top = el.scrollTop
+    const height = el.clientHeight
     const first = virtualizer.getVirtualItemForOffset(top)?.index ?? 0
     if (lo + first < PREFETCH_ROWS && timeline.hasMore && !timeline.loading)
       void store.loadOlder(room.key)

@@ -12,10 +12,11 @@ import { dayNumber } from '../format'
 // teaches the estimate for all the others.
 
 const GROUP_GAP_MS = 5 * 60 * 1000
-/** Guesses until a row of the shape has been measured (px). */
+/** Until a row of the shape has been measured (px, as timeline.css draws them). */
 const CONTINUATION_PX = 23
-const HEAD_PX = 50
-const DAY_PX = 40
+const HEAD_PX = 55
+const DAY_PX = 43
+const NEW_LINE_PX = 31
 const LINE_PX = 21
 /** A rough count of characters per wrapped line: only tells shapes apart. */
 const CHARS_PER_LINE = 80
@@ -72,12 +73,13 @@ const MARKUP = /[\n`#>|*_~[\]<-]|^\s*\d+[.)]|\p{Extended_Pictographic}/u
 export class RowSizes {
   private readonly learned = new Map<string, number>()
 
-  estimate(shape: string, entry: TimelineEntry, g: Grouping): number {
+  estimate(shape: string, entry: TimelineEntry, g: Grouping, isNew: boolean): number {
     const known = shape ? this.learned.get(shape) : undefined
     if (known !== undefined) return known
     const lines =
       entry.kind === 'text' ? Math.max(1, Math.ceil(entry.text.length / CHARS_PER_LINE)) : 3
-    return (g.head ? HEAD_PX : CONTINUATION_PX) + (lines - 1) * LINE_PX + (g.day ? DAY_PX : 0)
+    const base = g.head ? HEAD_PX : CONTINUATION_PX
+    return base + (lines - 1) * LINE_PX + (g.day ? DAY_PX : 0) + (isNew ? NEW_LINE_PX : 0)
   }
 
   /** The virtualizer's measureElement, teaching the estimate of the measured row's shape. */
