@@ -116,6 +116,9 @@ export function TimelineList(props: {
     getItemKey,
     measureElement: sizes.measure,
     overscan: 6,
+    // The list's size before it is measured: the window's, so the very first render
+    // already holds the rows in view rather than none and a second pass.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
     paddingStart: headerHeight,
     paddingEnd: END_PADDING_PX,
     // Mounted once the first page is in: start at the end, so the first frame already
@@ -142,9 +145,24 @@ export function TimelineList(props: {
   // Called first thing on a scroll event, when reading the element costs no layout;
   // the list's height comes from the virtualizer, which knows it without one.
   const follow = useRef(() => {})
+  // Not before the first rows are on screen: a page arriving meanwhile would hold them up.
+  const painted = useRef(false)
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        painted.current = true
+        follow.current()
+      }, 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+    }
+  }, [])
   follow.current = () => {
     const el = scrollRef.current
-    if (!el) return
+    if (!el || !painted.current) return
     const top = el.scrollTop
     const height = el.clientHeight
     const first = virtualizer.getVirtualItemForOffset(top)?.index ?? 0
