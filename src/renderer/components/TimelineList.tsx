@@ -15,20 +15,25 @@ import { Icon } from './icons'
 import { LinkConfirm, type LinkQuestion } from './LinkConfirm'
 import { MessageRow, type RowActions } from './MessageRow'
 import { useScrollKeeper } from './scroll-keeper'
-import { grouping, rowShape, RowSizes } from './row-sizes'
+import { RowSizes } from './row-sizes'
 import { timelineKey } from './timeline-keys'
 import { useTimelineWindow, WINDOW_STEP } from './timeline-window'
 import { TimelineStart } from './TimelineStart'
 
 // The loaded part of a room's timeline as a virtualized list: only the rows in view
-// (plus a small overscan) exist in the DOM, so 100,000 loaded entries scroll like 100.
+// (plus a small overscan) exist in the DOM, and the virtualizer itself only sees a
+// window of the loaded entries (timeline-window.ts), so 100,000 loaded entries scroll
+// like 3,000. Older pages are loaded well ahead of the reader. A fast scroll mounts a
+// screen of new rows every frame: their heights are estimated right the first time
+// (row-sizes.ts) and plain text skips the Markdown parser (markdown.ts).
 // Where the reader stays as rows arrive is scroll-keeper.ts's job. The "beginning of
 // the room" / loading header is not a row but the list's top padding, so the top row
 // is always a message the reader's place can be kept by.
 // For assistive technology the list is an ARIA log: new messages are announced
 // politely while the reader is at the end; while they read back through history, rows
 // that mount because of scrolling are not news, so the log is quiet then. By keyboard
-// the list is one Tab stop: PageUp/PageDown/Home/End scroll it, ↑/↓ move between
+// the list is one Tab stop: PageUp/PageDown/Home/End scroll it (Home to the top of
+// the window, which then slides up), ↑/↓ move between
 // messages, and Tab from a message reaches its actions (timeline-keys.ts).
 
 /** Entries loaded ahead of the reader: older pages are asked for this far above the view. */
@@ -95,16 +100,20 @@ export function TimelineList(props: {
   const sizes = useMemo(() => new RowSizes(), [])
   const dividerRef = useRef(dividerIndex)
   dividerRef.current = dividerIndex
-  const shapeOf = useCallback((i: number) => {
-    const list = rowsRef.current
-    const isNew = i === dividerRef.current
-    const g = grouping(i > 0 ? list[i - 1] : beforeRef.current, list[i], isNew)
-    return { g, isNew, shape: rowShape(list[i], g, isNew) }
-  }, [])
+  const shapeOf = useCallback(
+    (i: number) => {
+      const list = rowsRef.current
+      return sizes.shapeOf(
+        list[i],
+        i > 0 ? list[i - 1] : beforeRef.current,
+        i === dividerRef.current,
+      )
+    },
+    [sizes],
+  )
   const estimateSize = useCallback(
     (i: number) => {
-      const { g, isNew, shape } = shapeOf(i)
-      return sizes.estimate(shape, rowsRef.current[i], g, isNew)
+      return sizes.estimate(rowsRef.current[i], shapeOf(i))
     },
     [sizes, shapeOf],
   )
@@ -308,8 +317,7 @@ export function TimelineList(props: {
           {items.map((item) => {
             const i = item.index
             const entry = rows[i]
-            const isNew = i === dividerIndex
-            const { g, shape } = shapeOf(i)
+            const { head, day, isNew, shape } = shapeOf(i)
             return (
               <div
                 key={item.key}
@@ -321,8 +329,8 @@ export function TimelineList(props: {
               >
                 <MessageRow
                   entry={entry}
-                  head={g.head}
-                  day={g.day}
+                  head={head}
+                  day={day}
                   newCount={isNew ? newCount : null}
                   editing={entry.id === props.editingId}
                   jumped={entry.id === jumped}

@@ -70,10 +70,36 @@ export function rowShape(entry: TimelineEntry, g: Grouping, isNew: boolean): str
 /** Text that may render as more than a paragraph of plain words (or as big emoji). */
 const MARKUP = /[\n`#>|*_~[\]<-]|^\s*\d+[.)]|\p{Extended_Pictographic}/u
 
+export interface RowShape extends Grouping {
+  isNew: boolean
+  shape: string
+}
+
+interface Cached extends RowShape {
+  prev: TimelineEntry | undefined
+}
+
 export class RowSizes {
   private readonly learned = new Map<string, number>()
+  /**
+   * By entry object (an edit or a reaction replaces it): every append to the window has
+   * the virtualizer estimate each row not measured yet, thousands of them.
+   */
+  private readonly shapes = new WeakMap<TimelineEntry, Cached>()
 
-  estimate(shape: string, entry: TimelineEntry, g: Grouping, isNew: boolean): number {
+  /** Grouping and shape of `entry` shown after `prev`. */
+  shapeOf(entry: TimelineEntry, prev: TimelineEntry | undefined, isNew: boolean): RowShape {
+    const hit = this.shapes.get(entry)
+    if (hit && hit.prev === prev && hit.isNew === isNew) return hit
+    const g = grouping(prev, entry, isNew)
+    const cached = { ...g, isNew, prev, shape: rowShape(entry, g, isNew) }
+    this.shapes.set(entry, cached)
+    return cached
+  }
+
+  estimate(entry: TimelineEntry, row: RowShape): number {
+    const { shape, isNew } = row
+    const g = row
     const known = shape ? this.learned.get(shape) : undefined
     if (known !== undefined) return known
     const lines =
