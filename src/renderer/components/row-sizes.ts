@@ -108,14 +108,24 @@ export class RowSizes {
     return base + (lines - 1) * LINE_PX + (g.day ? DAY_PX : 0) + (isNew ? NEW_LINE_PX : 0)
   }
 
-  /** The virtualizer's measureElement, teaching the estimate of the measured row's shape. */
+  /**
+   * The virtualizer's measureElement, teaching the estimate of the measured row's shape.
+   * A row of a shape already measured is taken at that height as it mounts, without
+   * reading the layout in the middle of React's commit (which would lay the page out
+   * there and then, before the frame does); the ResizeObserver, which reports every
+   * row once it is laid out, corrects the rare row that differs.
+   */
   measure = (
     el: Element,
     entry: ResizeObserverEntry | undefined,
     instance: Virtualizer<HTMLDivElement, Element>,
   ): number => {
-    const size = measureElement(el, entry, instance)
     const shape = (el as HTMLElement).dataset.shape
+    if (!entry && shape) {
+      const known = this.learned.get(shape)
+      if (known !== undefined) return known
+    }
+    const size = measureElement(el, entry, instance)
     if (shape) this.learned.set(shape, size)
     return size
   }
