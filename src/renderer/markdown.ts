@@ -94,6 +94,20 @@ export function renderMarkdown(source: string): string {
   return html
 }
 
+/**
+ * Words, digits, spaces and a few marks that mean nothing to Markdown or to linkify (no
+ * dot, slash, at sign, bracket, emphasis, escape or entity; one line; no space at either
+ * end). Such a text renders as one paragraph of itself, so the row shows it as text,
+ * without parsing Markdown or HTML: most chat lines are like this, and a screen of them
+ * mounts in every frame of a fast scroll. tests/renderer/markdown.test.ts checks the
+ * equivalence against markdown-it.
+ */
+const PLAIN = /^[\p{L}\p{N}](?:[\p{L}\p{N} ,;:?!'"]*[\p{L}\p{N},;:?!'"])?$/u
+
+export function isPlainText(source: string): boolean {
+  return source.length <= 2000 && PLAIN.test(source)
+}
+
 /** True when the text is only emoji (up to a few): shown larger, like other chat apps. */
 export function isEmojiOnly(source: string): boolean {
   const trimmed = source.trim()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { isEmojiOnly, renderMarkdown } from '../../src/renderer/markdown'
+import fc from 'fast-check'
+import { isEmojiOnly, isPlainText, renderMarkdown } from '../../src/renderer/markdown'
 import { safeLink } from '../../src/renderer/links'
 
 // Message text comes from anyone holding the room key: what markdown.ts produces is set
@@ -71,4 +72,35 @@ test('openLink targets: only http(s)', () => {
   ]) {
     assert.equal(safeLink(bad), null, bad)
   }
+})
+
+test('plain text is shown as itself: exactly what markdown-it makes of it', () => {
+  const escape = (s: string) =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  const chars = fc.constantFrom(...'aZé9 0,;:?!\'"ßж١'.split(''), 'mailto', 'http', 'www', 'x')
+  fc.assert(
+    fc.property(fc.array(chars, { minLength: 1, maxLength: 40 }), (parts) => {
+      const text = parts.join('')
+      if (!isPlainText(text)) return
+      assert.equal(renderMarkdown(text), `<p>${escape(text)}</p>\n`, text)
+    }),
+    { numRuns: 2000 },
+  )
+  assert.ok(isPlainText('history message 12: the quick brown fox jumps over the lazy dog'))
+  for (const text of [
+    'example.com',
+    'a *b*',
+    '1) x',
+    ' lead',
+    'trail ',
+    'two\nlines',
+    'a_b_',
+    'x@y',
+    '<b>',
+    '&amp;',
+    'see http://x',
+    '\u202eabc',
+    '😀',
+  ])
+    assert.ok(!isPlainText(text), text)
 })

@@ -4,7 +4,7 @@ import type { TimelineEntry } from '../../shared/types'
 import { copyText } from '../clipboard'
 import { dayLabel, formatFull, formatTime } from '../format'
 import { safeLink } from '../links'
-import { isEmojiOnly, renderMarkdown } from '../markdown'
+import { isEmojiOnly, isPlainText, renderMarkdown } from '../markdown'
 import { Avatar } from './Avatar'
 import { FileCard } from './FileCard'
 import { Icon } from './icons'
@@ -61,7 +61,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
   }, [confirming])
 
   return (
-    <div className="row-stack">
+    <>
       {props.day ? (
         <div className="day-divider" role="separator" data-testid="day-divider">
           <span>{dayLabel(entry.time)}</span>
@@ -88,10 +88,14 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
           if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setActive(false)
         }}
       >
-        <div className="message-gutter">
-          {head ? (
+        {head ? (
+          <div className="message-gutter">
             <Avatar name={entry.authorName} memberKey={entry.author} room={entry.room} size={36} />
-          ) : (
+          </div>
+        ) : active ? (
+          // Shown on hover only (timeline.css): rows mount without it, a screen of them
+          // in every frame while scrolling.
+          <div className="message-gutter">
             <time
               className="gutter-time"
               dateTime={new Date(entry.time).toISOString()}
@@ -99,8 +103,8 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
             >
               {formatTime(entry.time)}
             </time>
-          )}
-        </div>
+          </div>
+        ) : null}
         <div className="message-main">
           {head ? (
             <div className="message-meta">
@@ -235,7 +239,7 @@ export const MessageRow = memo(function MessageRow(props: Props): ReactElement {
           </div>
         ) : null}
       </article>
-    </div>
+    </>
   )
 })
 
@@ -254,17 +258,30 @@ function MessageBody({
     )
   }
   if (entry.kind !== 'text') return <FileCard entry={entry} />
-  const big = isEmojiOnly(entry.text)
+  const big = !isPlainText(entry.text) && isEmojiOnly(entry.text)
   return (
     // dir=auto and unicode-bidi: isolate (timeline.css): bidi controls in a message
     // cannot reorder anything outside it, such as the author's name or the time.
-    <div className="message-body" data-testid="message-body" dir="auto">
-      <div
-        className={`markdown${big ? ' emoji-only' : ''}`}
-        onClick={onClick}
-        // Safe: markdown-it with html:false and escaped highlight.js output (markdown.ts).
-        dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.text) }}
-      />
+    <div
+      className={`message-body${entry.edited ? ' marked' : ''}`}
+      data-testid="message-body"
+      dir="auto"
+    >
+      {isPlainText(entry.text) ? (
+        // What markdown-it would make of it (one paragraph, whose margins are nil as
+        // the only child), without parsing (markdown.ts).
+        <div key="plain" className="markdown" onClick={onClick}>
+          {entry.text}
+        </div>
+      ) : (
+        <div
+          key="markdown"
+          className={`markdown${big ? ' emoji-only' : ''}`}
+          onClick={onClick}
+          // Safe: markdown-it with html:false and escaped highlight.js output (markdown.ts).
+          dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.text) }}
+        />
+      )}
       {entry.edited ? (
         <span className="edited-mark" data-testid="edited-mark">
           (edited)

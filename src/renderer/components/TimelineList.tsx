@@ -10,31 +10,39 @@ import {
   type ReactElement,
 } from 'react'
 import type { RoomInfo, TimelineEntry } from '../../shared/types'
-import { dayNumber } from '../format'
 import { useAppState, useStore, useTimeline } from '../store/hooks'
 import { Icon } from './icons'
 import { LinkConfirm, type LinkQuestion } from './LinkConfirm'
 import { MessageRow, type RowActions } from './MessageRow'
 import { useScrollKeeper } from './scroll-keeper'
+import { RowSizes } from './row-sizes'
 import { timelineKey } from './timeline-keys'
+import { useTimelineWindow, WINDOW_STEP } from './timeline-window'
 import { TimelineStart } from './TimelineStart'
 
 // The loaded part of a room's timeline as a virtualized list: only the rows in view
-// (plus a small overscan) exist in the DOM, so 100,000 loaded entries scroll like 100.
+// (plus a small overscan) exist in the DOM, and the virtualizer itself only sees a
+// window of the loaded entries (timeline-window.ts), so 100,000 loaded entries scroll
+// like 3,000. Older pages are loaded well ahead of the reader. A fast scroll mounts a
+// screen of new rows every frame: their heights are estimated right the first time
+// (row-sizes.ts) and plain text skips the Markdown parser (markdown.ts).
 // Where the reader stays as rows arrive is scroll-keeper.ts's job. The "beginning of
 // the room" / loading header is not a row but the list's top padding, so the top row
 // is always a message the reader's place can be kept by.
 // For assistive technology the list is an ARIA log: new messages are announced
 // politely while the reader is at the end; while they read back through history, rows
 // that mount because of scrolling are not news, so the log is quiet then. By keyboard
-// the list is one Tab stop: PageUp/PageDown/Home/End scroll it, ↑/↓ move between
+// the list is one Tab stop: PageUp/PageDown/Home/End scroll it (Home to the top of
+// the window, which then slides up), ↑/↓ move between
 // messages, and Tab from a message reaches its actions (timeline-keys.ts).
 
-const GROUP_GAP_MS = 5 * 60 * 1000
-const LOAD_MORE_PX = 600
-/** Average row height before measuring: a one-line continuation is ~23 px, a head ~50. */
-const ROW_ESTIMATE_PX = 28
+/** Entries loaded ahead of the reader: older pages are asked for this far above the view. */
+const PREFETCH_ROWS = 2500
+/** The window slides this close to its top or bottom edge (in screens). */
+const SLIDE_SCREENS = 4
 const HEADER_ESTIMATE_PX = 64
+/** Room below the newest row. */
+const END_PADDING_PX = 10
 
 export function TimelineList(props: {
   room: RoomInfo
@@ -49,7 +57,11 @@ export function TimelineList(props: {
   const jumped = useAppState((s) => s.jumped)
   const scrollRef = useRef<HTMLDivElement>(null)
   const entries = timeline.entries
-  const count = entries.length
+  const win = useTimelineWindow(entries)
+  const { lo, hi } = win
+  const count = hi - lo
+  // The window's rows, a copy only when the window or the timeline changed.
+  const rows = useMemo(() => entries.slice(lo, hi), [entries, version, lo, hi])
   const [headerHeight, setHeaderHeight] = useState(HEADER_ESTIMATE_PX)
   const header = useRef<HTMLDivElement>(null)
   useLayoutEffect(() => {
@@ -60,36 +72,72 @@ export function TimelineList(props: {
     return () => observer.disconnect()
   }, [])
 
-  // Changes identity only when the timeline does, so the virtualizer does not
-  // recompute 100,000 measurements on every scroll-driven render.
-  const getItemKey = useCallback((i: number) => entries[i].id, [entries, version])
-  const estimateSize = useCallback(() => ROW_ESTIMATE_PX, [])
+  const dividerAt = useMemo(() => {
+    if (!divider) return -1
+    for (let i = timeline.upperBound(divider.after); i < entries.length; i++)
+      if (!entries[i].own) return i
+    return -1
+  }, [divider, entries, version, timeline])
+  const dividerIndex = dividerAt - lo
+  const newCount = useMemo(() => {
+    if (dividerAt < 0 || !divider) return 0
+    let n = 0
+    for (let i = dividerAt; i < entries.length; i++) if (!entries[i].own) n++
+    return Math.max(n, divider.unread)
+  }, [dividerAt, divider, entries, version])
+
+  // Changes identity only when the window's rows do, so the virtualizer does not
+  // recompute its measurements when a page lands outside the window or a row updates.
+  const rowsRef = useRef(rows)
+  rowsRef.current = rows
+  // The entry before the window: its first row groups with it like any other.
+  const beforeRef = useRef<TimelineEntry | undefined>(undefined)
+  beforeRef.current = lo > 0 ? entries[lo - 1] : undefined
+  const getItemKey = useCallback(
+    (i: number) => rowsRef.current[i].id,
+    [count, rows[0]?.id, rows[count - 1]?.id],
+  )
+  const sizes = useMemo(() => new RowSizes(), [])
+  const dividerRef = useRef(dividerIndex)
+  dividerRef.current = dividerIndex
+  const shapeOf = useCallback(
+    (i: number) => {
+      const list = rowsRef.current
+      return sizes.shapeOf(
+        list[i],
+        i > 0 ? list[i - 1] : beforeRef.current,
+        i === dividerRef.current,
+      )
+    },
+    [sizes],
+  )
+  const estimateSize = useCallback(
+    (i: number) => {
+      return sizes.estimate(rowsRef.current[i], shapeOf(i))
+    },
+    [sizes, shapeOf],
+  )
 
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize,
     getItemKey,
+    measureElement: sizes.measure,
     overscan: 6,
+    // The list's size before it is measured: the window's, so the very first render
+    // already holds the rows in view rather than none and a second pass.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
     paddingStart: headerHeight,
+    paddingEnd: END_PADDING_PX,
     // Mounted once the first page is in: start at the end, so the first frame already
     // holds the newest rows instead of the oldest ones and a jump.
-    initialOffset: () =>
-      Math.max(0, HEADER_ESTIMATE_PX + count * ROW_ESTIMATE_PX - window.innerHeight),
+    initialOffset: () => {
+      let total = HEADER_ESTIMATE_PX + END_PADDING_PX
+      for (let i = 0; i < count; i++) total += estimateSize(i)
+      return Math.max(0, total - window.innerHeight)
+    },
   })
-
-  const dividerIndex = useMemo(() => {
-    if (!divider) return -1
-    for (let i = timeline.upperBound(divider.after); i < entries.length; i++)
-      if (!entries[i].own) return i
-    return -1
-  }, [divider, entries, version, timeline])
-  const newCount = useMemo(() => {
-    if (dividerIndex < 0 || !divider) return 0
-    let n = 0
-    for (let i = dividerIndex; i < entries.length; i++) if (!entries[i].own) n++
-    return Math.max(n, divider.unread)
-  }, [dividerIndex, divider, entries, version])
 
   // On mount (the first page is in): start at the first unread message, or the newest.
   useLayoutEffect(() => {
@@ -101,34 +149,86 @@ export function TimelineList(props: {
     }
   }, [])
 
-  const loadIfNearTop = useCallback(() => {
-    const el = scrollRef.current
-    if (el && el.scrollTop < LOAD_MORE_PX && timeline.hasMore && !timeline.loading) {
-      void store.loadOlder(room.key)
+  // Keeps PREFETCH_ROWS of history loaded above the reader, so scrolling up never
+  // waits at a loading line for the engine, and slides the window before its edge.
+  // Called first thing on a scroll event, when reading the element costs no layout;
+  // the list's height comes from the virtualizer, which knows it without one.
+  const follow = useRef(() => {})
+  // Not before the first rows are on screen: a page arriving meanwhile would hold them up.
+  const painted = useRef(false)
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        painted.current = true
+        follow.current()
+      }, 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
     }
-  }, [store, room.key, timeline])
+  }, [])
+  follow.current = () => {
+    const el = scrollRef.current
+    if (!el || !painted.current) return
+    const top = el.scrollTop
+    const height = el.clientHeight
+    const first = virtualizer.getVirtualItemForOffset(top)?.index ?? 0
+    if (lo + first < PREFETCH_ROWS && timeline.hasMore && !timeline.loading)
+      void store.loadOlder(room.key)
+    const edge = height * SLIDE_SCREENS
+    if (top < edge && lo > 0) win.slide(-WINDOW_STEP)
+    else if (virtualizer.getTotalSize() - top - height < edge && !win.atNewest)
+      win.slide(WINDOW_STEP)
+  }
+  const onMove = useCallback(() => follow.current(), [])
 
   const onAtEnd = useCallback(() => store.noteSeen(room.key), [store, room.key])
   const { onScroll, awayFromEnd } = useScrollKeeper({
     virtualizer,
     scrollRef,
-    entries,
-    version,
+    entries: rows,
+    atNewest: win.atNewest,
     store,
-    onNearTop: loadIfNearTop,
+    onMove,
     onAtEnd,
   })
 
   // New entries and finished pages: mark them read if the reader is at the end, and
-  // keep loading while a short page still leaves the top in view.
+  // keep loading while the reader is still near the oldest loaded entries.
   useEffect(() => {
     if (store.atBottom) store.noteSeen(room.key)
-    loadIfNearTop()
-  }, [version, room.unread, store, room.key, loadIfNearTop])
+    follow.current()
+  }, [version, lo, room.unread, store, room.key])
+
+  // A jump to an entry outside the window moves the window first, then scrolls once its
+  // rows are laid out.
+  const jumpTo = useRef<string | 'newest' | null>(null)
+  useLayoutEffect(() => {
+    const target = jumpTo.current
+    if (target === null) return
+    if (target === 'newest') {
+      if (!win.atNewest) return
+      if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' })
+    } else {
+      const i = rows.findIndex((e) => e.id === target)
+      if (i < 0) return
+      virtualizer.scrollToIndex(i, { align: 'center' })
+    }
+    jumpTo.current = null
+  })
 
   const latest = useRef(() => {})
   latest.current = () => {
-    if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' })
+    jumpTo.current = 'newest'
+    if (!win.atNewest) {
+      store.atBottom = true
+      win.toNewest()
+    } else if (count > 0) {
+      virtualizer.scrollToIndex(count - 1, { align: 'end' })
+      jumpTo.current = null
+    }
   }
   useEffect(() => {
     store.jumpToLatest = () => latest.current()
@@ -141,7 +241,12 @@ export function TimelineList(props: {
   const toEntry = useRef((_id: string) => {})
   toEntry.current = (id) => {
     const i = entries.findIndex((e) => e.id === id)
-    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' })
+    if (i < 0) return
+    if (i >= lo && i < hi) virtualizer.scrollToIndex(i - lo, { align: 'center' })
+    else {
+      jumpTo.current = id
+      win.show(i)
+    }
   }
   useEffect(() => {
     store.scrollToEntry = (id) => toEntry.current(id)
@@ -177,11 +282,11 @@ export function TimelineList(props: {
   const onKeyDown = useCallback(
     (ev: KeyboardEvent<HTMLDivElement>) => {
       const el = scrollRef.current
-      if (!el || !timelineKey(ev, el, count)) return
+      if (!el || !timelineKey(ev, el, entries.length)) return
       ev.preventDefault()
       if (ev.key === 'End') latest.current()
     },
-    [count],
+    [entries, version],
   )
 
   const items = virtualizer.getVirtualItems()
@@ -194,7 +299,7 @@ export function TimelineList(props: {
         onScroll={onScroll}
         onKeyDown={onKeyDown}
         data-testid="timeline"
-        data-loaded={count}
+        data-loaded={entries.length}
         tabIndex={0}
         role="log"
         aria-label={`Messages in ${room.name}`}
@@ -205,27 +310,19 @@ export function TimelineList(props: {
           <div className="timeline-header" ref={header}>
             <TimelineStart
               room={room}
-              loading={timeline.loading}
-              more={timeline.hasMore || !timeline.loaded}
+              loading={timeline.loading || lo > 0}
+              more={lo > 0 || timeline.hasMore || !timeline.loaded}
             />
           </div>
           {items.map((item) => {
             const i = item.index
-            const entry = entries[i]
-            const prev = entries[i - 1]
-            const day = !prev || dayNumber(prev.time) !== dayNumber(entry.time)
-            const isNew = i === dividerIndex
-            const head =
-              !prev ||
-              day ||
-              isNew ||
-              prev.author !== entry.author ||
-              prev.kind !== 'text' ||
-              entry.time - prev.time > GROUP_GAP_MS
+            const entry = rows[i]
+            const { head, day, isNew, shape } = shapeOf(i)
             return (
               <div
                 key={item.key}
-                data-index={item.index}
+                data-index={i}
+                data-shape={shape || undefined}
                 ref={virtualizer.measureElement}
                 className="timeline-row"
                 style={{ transform: `translateY(${item.start}px)` }}

@@ -5,8 +5,8 @@ import type { AppStore } from '../store/app-store'
 import { lowerBoundByOrder } from '../../shared/order'
 
 // Keeps the reader's place in a timeline whose rows arrive anywhere: live messages at
-// the end, pages of history at the start, and during catch-up older entries in the
-// middle. Two rules:
+// the end, pages of history at the start, during catch-up older entries in the middle,
+// and whole stretches as the window of rows slides (timeline-window.ts). Two rules:
 //   - a reader at the newest message stays at the newest message;
 //   - any other reader keeps the row at the top of the view exactly where it was.
 // The new position is decided while rendering, so the virtualizer computes the rows of
@@ -27,13 +27,16 @@ interface Anchor {
 export function useScrollKeeper(opts: {
   virtualizer: Virtualizer<HTMLDivElement, Element>
   scrollRef: RefObject<HTMLDivElement | null>
+  /** The rows the virtualizer holds (a window of the timeline). */
   entries: TimelineEntry[]
-  version: number
+  /** The rows end with the newest entry of the room. */
+  atNewest: boolean
   store: AppStore
-  onNearTop: () => void
+  /** After each scroll: load or slide what the reader is getting close to. */
+  onMove: () => void
   onAtEnd: () => void
 }): { onScroll: () => void; awayFromEnd: boolean } {
-  const { virtualizer, scrollRef, entries, store, onNearTop, onAtEnd } = opts
+  const { virtualizer, scrollRef, entries, atNewest, store, onMove, onAtEnd } = opts
   const anchor = useRef<Anchor | null>(null)
   const pending = useRef<number | null>(null)
   const lastTop = useRef(0)
@@ -41,24 +44,22 @@ export function useScrollKeeper(opts: {
   // Mirrors awayFromEnd so scroll events set state only when it changes: unchanged
   // setState calls still render, and a burst would chain them into React's limit.
   const away = useRef(false)
-  const seen = useRef({ version: opts.version, count: entries.length })
+  const seen = useRef({ first: entries[0]?.id, count: entries.length })
 
   const el = scrollRef.current
-  if (el && opts.version !== seen.current.version) {
-    const grew = entries.length !== seen.current.count
-    seen.current = { version: opts.version, count: entries.length }
-    if (grew) {
-      const total = virtualizer.getTotalSize() // also refreshes measurementsCache
-      let target: number | null = null
-      if (store.atBottom) target = Math.max(0, total - el.clientHeight)
-      else if (anchor.current) {
-        const item = virtualizer.measurementsCache[lowerBoundByOrder(entries, anchor.current.order)]
-        if (item) target = item.start + anchor.current.offset
-      }
-      if (target !== null && Math.abs(target - el.scrollTop) > 0.5) {
-        virtualizer.scrollOffset = target
-        pending.current = target
-      }
+  const first = entries[0]?.id
+  if (el && (first !== seen.current.first || entries.length !== seen.current.count)) {
+    seen.current = { first, count: entries.length }
+    const total = virtualizer.getTotalSize() // also refreshes measurementsCache
+    let target: number | null = null
+    if (store.atBottom) target = Math.max(0, total - el.clientHeight)
+    else if (anchor.current) {
+      const item = virtualizer.measurementsCache[lowerBoundByOrder(entries, anchor.current.order)]
+      if (item) target = item.start + anchor.current.offset
+    }
+    if (target !== null && Math.abs(target - el.scrollTop) > 0.5) {
+      virtualizer.scrollOffset = target
+      pending.current = target
     }
   }
 
@@ -74,7 +75,7 @@ export function useScrollKeeper(opts: {
     const node = scrollRef.current
     if (!node) return
     const top = node.scrollTop
-    const atEnd = node.scrollHeight - top - node.clientHeight <= AT_END_PX
+    const atEnd = atNewest && node.scrollHeight - top - node.clientHeight <= AT_END_PX
     const movedUp = top < lastTop.current - 0.5
     lastTop.current = top
     if (atEnd) store.atBottom = true
@@ -87,8 +88,8 @@ export function useScrollKeeper(opts: {
       setAwayFromEnd(away.current)
     }
     if (store.atBottom) onAtEnd()
-    onNearTop()
-  }, [scrollRef, store, virtualizer, entries, onAtEnd, onNearTop])
+    onMove()
+  }, [scrollRef, store, virtualizer, entries, atNewest, onAtEnd, onMove])
 
   // Rows measured larger than estimated, a grown composer, a resized window: whoever
   // was at the end stays there.

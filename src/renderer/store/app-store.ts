@@ -44,8 +44,11 @@ export interface AppState {
   jumped: string | null
 }
 
-/** The first page paints the room fast; older pages are bigger, fewer round trips. */
-export const FIRST_PAGE_SIZE = 200
+/**
+ * The first page is a screen or two, so the room paints fast; the timeline then loads
+ * older pages, bigger, ahead of the reader (TimelineList).
+ */
+export const FIRST_PAGE_SIZE = 100
 export const OLDER_PAGE_SIZE = 500
 /** Unread counts come from the engine; a burst of arrivals asks for them once. */
 const ROOMS_REFRESH_MS = 60
