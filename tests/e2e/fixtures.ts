@@ -174,6 +174,11 @@ export class App {
   }
 
   async waitForPeers(n: number): Promise<void> {
+    // With nobody connected the header says it is looking for members instead.
+    if (n === 0) {
+      await expect(this.page.getByTestId('room-finding')).toBeVisible({ timeout: 30_000 })
+      return
+    }
     await expect(this.page.getByTestId('room-peers')).toHaveText(
       `${n} ${n === 1 ? 'peer' : 'peers'} online`,
       {
