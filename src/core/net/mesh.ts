@@ -112,6 +112,12 @@ export class Mesh {
     this.report()
   }
 
+  /** Forgets who refused us lately and looks again now (a member was unblocked here). */
+  retry(): void {
+    for (const c of this.candidates.values()) c.tried = 0
+    this.refresh()
+  }
+
   /** Looks the topic up again now if the room needs members (network came back, socket died). */
   refresh(): void {
     if (!this.destroyed && this.short) this.lookup()
@@ -143,6 +149,8 @@ export class Mesh {
     this.step = 0
     this.since = Date.now()
     this.attempts = 0
+    // Alone now: members who refused or failed us lately may well take us now.
+    for (const c of this.candidates.values()) c.tried = 0
     this.start()
   }
 

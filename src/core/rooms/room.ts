@@ -518,6 +518,7 @@ export class Room extends EventEmitter {
       await this.unfollow(key)
     } else if (kind === 'block') {
       await this.addWriter(key)
+      this.mesh?.retry() // their dials were refused while blocked: link again now
     }
     this.persist()
     return true
