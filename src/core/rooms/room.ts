@@ -404,7 +404,10 @@ export class Room extends EventEmitter {
       this.sync.poke()
     })
     this.fetchNewestFirst(core)
-    setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
+    // A writer we know nothing of yet (a key just gossiped to us) has no newest blocks to
+    // put first: its live range starts now, or its first message waits a second per hop.
+    if (core.length === 0) this.fetchBacklog(core)
+    else setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
     const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
