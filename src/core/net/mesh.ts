@@ -107,7 +107,8 @@ export class Mesh {
   /** A channel opened, was refused or closed: stop dialing that member, dial more if short. */
   settled(key: string, refused: boolean): void {
     this.endDial(key)
-    if (refused) this.candidates.set(key, { tried: Date.now() })
+    // Only members we know as candidates: every inbound peer ever refused would grow the map.
+    if (refused && this.candidates.has(key)) this.candidates.set(key, { tried: Date.now() })
     this.fill()
     this.report()
   }
