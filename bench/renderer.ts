@@ -101,6 +101,10 @@ async function openPage(browser: Browser, node: LinkupNode) {
   await page.goto(shell.url)
   return {
     page,
+    /** With `--prof`, profiles the next phase too (until the next stopProfile). */
+    async startProfile() {
+      if (cdp) await cdp.send('Profiler.start')
+    },
     async stopProfile(name: string) {
       if (!cdp || !profDir) return
       const { profile } = await cdp.send('Profiler.stop')
@@ -117,6 +121,8 @@ const expectText = (page: Page, text: string) =>
 interface ScrollRun {
   frames: number
   dropped: number
+  /** Late frames by how many frames each lost: 1, 2, 3-5, 6 or more. */
+  gaps: [number, number, number, number]
   worstMs: number
   steps: number
   ms: number
@@ -151,6 +157,7 @@ function scrollInPage({
     const list = document.querySelector<HTMLElement>('[data-testid="timeline"]')!
     let frames = 0
     let dropped = 0
+    const gaps: [number, number, number, number] = [0, 0, 0, 0]
     let worstMs = 0
     let last = 0
     let running = true
@@ -158,7 +165,9 @@ function scrollInPage({
       if (last) {
         const gap = t - last
         worstMs = Math.max(worstMs, gap)
-        dropped += Math.max(0, Math.round(gap / frameMs) - 1)
+        const lost = Math.max(0, Math.round(gap / frameMs) - 1)
+        dropped += lost
+        if (lost > 0) gaps[lost === 1 ? 0 : lost === 2 ? 1 : lost <= 5 ? 2 : 3]++
       }
       frames++
       last = t
@@ -177,7 +186,7 @@ function scrollInPage({
         clearInterval(timer)
         running = false
         const loaded = Number(list.getAttribute('data-loaded') ?? NaN)
-        resolve({ frames, dropped, worstMs, steps, ms, reachedStart, loaded })
+        resolve({ frames, dropped, gaps, worstMs, steps, ms, reachedStart, loaded })
       }
     }, stepMs)
   })
@@ -232,7 +241,9 @@ async function run(ctx: BenchContext): Promise<Result[]> {
 
     ctx.log(`scrolling from the newest to the oldest of ${total} messages`)
     const scrollStart = performance.now()
+    await view.startProfile()
     const scroll = await scrollToOldest(view.page)
+    await view.stopProfile('renderer-scroll')
     ctx.log(
       `scrolled ${scroll.steps} steps in ${((performance.now() - scrollStart) / 1000).toFixed(0)} s` +
         (scroll.reachedStart
@@ -246,6 +257,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     ctx.log(`new message render x${rounds}`)
     const render: number[] = []
     const renderPaint: number[] = []
+    await view.startProfile()
     for (let r = 0; r < rounds; r++) {
       const text = `incoming ${r} ${Math.random().toString(36).slice(2, 10)}`
       await expectText(view.page, text)
@@ -255,6 +267,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       renderPaint.push(p.paintAt[text] - p.eventAt[text])
       await sleep(30)
     }
+    await view.stopProfile('renderer-new-message')
 
     ctx.log(`send in one page to visible in the other x${rounds}`)
     const write = await openPage(browser, writer)
@@ -293,7 +306,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         unit: '%',
         target: le(1),
         ...(scroll.reachedStart ? {} : { value: Number.NaN }),
-        note: `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way: ${scroll.steps} steps in ${(scroll.ms / 1000).toFixed(1)} s, ${scroll.frames} frames painted, ${scroll.dropped} dropped, longest gap ${scroll.worstMs.toFixed(0)} ms${scroll.reachedStart ? '' : `; stopped after ${SCROLL_MAX_MS / 1000} s with ${scroll.loaded} of ${total} messages loaded, short of the oldest`}`,
+        note: `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way: ${scroll.steps} steps in ${(scroll.ms / 1000).toFixed(1)} s, ${scroll.frames} frames painted, ${scroll.dropped} dropped (late frames that lost 1 / 2 / 3-5 / 6+ frames: ${scroll.gaps.join(' / ')}), longest gap ${scroll.worstMs.toFixed(0)} ms${scroll.reachedStart ? '' : `; stopped after ${SCROLL_MAX_MS / 1000} s with ${scroll.loaded} of ${total} messages loaded, short of the oldest`}`,
       }),
       result({ name: 'renderer: DOM nodes', value: domNodes, unit: 'nodes', target: le(500) }),
       result({

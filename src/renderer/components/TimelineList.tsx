@@ -36,6 +36,16 @@ import { TimelineStart } from './TimelineStart'
 // the window, which then slides up), ↑/↓ move between
 // messages, and Tab from a message reaches its actions (timeline-keys.ts).
 
+/** Runs `fn` once the next frame has been painted; returns a cancel function. */
+function afterPaint(fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const frame = requestAnimationFrame(() => (timer = setTimeout(fn, 0)))
+  return () => {
+    cancelAnimationFrame(frame)
+    clearTimeout(timer)
+  }
+}
+
 /** Entries loaded ahead of the reader: older pages are asked for this far above the view. */
 const PREFETCH_ROWS = 2500
 /** The window slides this close to its top or bottom edge (in screens). */
@@ -156,19 +166,14 @@ export function TimelineList(props: {
   const follow = useRef(() => {})
   // Not before the first rows are on screen: a page arriving meanwhile would hold them up.
   const painted = useRef(false)
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => {
+  useEffect(
+    () =>
+      afterPaint(() => {
         painted.current = true
         follow.current()
-      }, 0)
-    })
-    return () => {
-      cancelAnimationFrame(frame)
-      clearTimeout(timer)
-    }
-  }, [])
+      }),
+    [],
+  )
   follow.current = () => {
     const el = scrollRef.current
     if (!el || !painted.current) return
@@ -196,11 +201,20 @@ export function TimelineList(props: {
   })
 
   // New entries and finished pages: mark them read if the reader is at the end, and
-  // keep loading while the reader is still near the oldest loaded entries.
+  // keep loading while the reader is still near the oldest loaded entries. follow()
+  // reads the list's scroll position, so it waits until the frame that shows the change
+  // has been laid out and painted: read here, in the middle of React's commit, it would
+  // lay the page out a second time before the new row could be drawn.
+  // One at a time: a burst of arrivals must not keep putting it off.
+  const following = useRef<(() => void) | null>(null)
   useEffect(() => {
     if (store.atBottom) store.noteSeen(room.key)
-    follow.current()
+    following.current ??= afterPaint(() => {
+      following.current = null
+      follow.current()
+    })
   }, [version, lo, room.unread, store, room.key])
+  useEffect(() => () => following.current?.(), [])
 
   // A jump to an entry outside the window moves the window first, then scrolls once its
   // rows are laid out.

@@ -9,8 +9,9 @@ import { lowerBoundByOrder } from '../../shared/order'
 // which slides by WINDOW_STEP as the reader nears either of its edges. Pages of older
 // history are loaded into the store ahead of the window, never into it while the reader
 // is far from the oldest entries, so arriving pages cost the list nothing.
-// The window is the newest WINDOW_MAX entries (following the room as messages arrive)
-// unless the reader has slid it up; then it starts at the entry `top`.
+// The window is the newest WINDOW_MAX to WINDOW_MAX + WINDOW_STEP entries (following the
+// room as messages arrive) unless the reader has slid it up; then it starts at the entry
+// `top`.
 
 export const WINDOW_MAX = 3000
 export const WINDOW_STEP = 1000
@@ -29,13 +30,33 @@ export interface TimelineWindow {
   toNewest(): void
 }
 
+/**
+ * Where the window starts while it follows the newest entries. It keeps its first entry
+ * as messages arrive, until it holds WINDOW_STEP more than WINDOW_MAX, and only then
+ * lets WINDOW_STEP go at once: dropping one entry per arrival would move every row
+ * on screen and have the virtualizer place them all again, for each message.
+ */
+function followStart(entries: TimelineEntry[], held: string | null): number {
+  const count = entries.length
+  const least = Math.max(0, count - WINDOW_MAX)
+  if (held === null) return least
+  const at = lowerBoundByOrder(entries, held)
+  const kept = at < count && entries[at].order === held && at <= least
+  return kept && count - at <= WINDOW_MAX + WINDOW_STEP ? at : least
+}
+
 export function useTimelineWindow(entries: TimelineEntry[]): TimelineWindow {
   const top = useRef<string | null>(null)
+  // While following the newest entries: the order of the window's first entry.
+  const held = useRef<string | null>(null)
   const [, rerender] = useState(0)
   const count = entries.length
-  const lo =
-    top.current === null ? Math.max(0, count - WINDOW_MAX) : lowerBoundByOrder(entries, top.current)
-  const hi = Math.min(count, lo + WINDOW_MAX)
+  let lo: number
+  if (top.current === null) {
+    lo = followStart(entries, held.current)
+    held.current = count > 0 ? entries[lo].order : null
+  } else lo = lowerBoundByOrder(entries, top.current)
+  const hi = top.current === null ? count : Math.min(count, lo + WINDOW_MAX)
 
   const moveTo = useCallback(
     (start: number): boolean => {
