@@ -23,11 +23,18 @@ test('create a room, join it by invite link, and chat both ways', async ({ alice
   await bob.send('Hi Alice, got it')
   await expect(alice.message('Hi Alice, got it')).toBeVisible()
 
-  // Shift+Enter is a new line in the same message; Enter sends.
+  // Shift+Enter is a new line in the same message; Enter sends. The composer grows
+  // with its lines, up to a limit past which it scrolls.
+  const height = async () => (await alice.composer.boundingBox())!.height
+  const oneLine = await height()
   await alice.composer.fill('line one')
   await alice.composer.press('Shift+Enter')
   await alice.composer.pressSequentially('line two')
   await expect(alice.composer).toHaveValue('line one\nline two')
+  expect(await height()).toBeGreaterThan(oneLine + 10)
+  await alice.composer.fill('many\n'.repeat(30))
+  expect(await height()).toBeLessThanOrEqual(220)
+  await alice.composer.fill('line one\nline two')
   await alice.composer.press('Enter')
   await expect(bob.message('line one').locator('br')).toHaveCount(1)
   await expect(bob.message('line one')).toContainText('line two')
