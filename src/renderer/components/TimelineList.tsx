@@ -163,7 +163,7 @@ export function TimelineList(props: {
   // waits at a loading line for the engine, and slides the window before its edge.
   // Called first thing on a scroll event, when reading the element costs no layout;
   // the list's height comes from the virtualizer, which knows it without one.
-  const follow = useRef(() => {})
+  const follow = useRef((_slideNow?: boolean) => {})
   // Not before the first rows are on screen: a page arriving meanwhile would hold them up.
   const painted = useRef(false)
   useEffect(
@@ -174,7 +174,11 @@ export function TimelineList(props: {
       }),
     [],
   )
-  follow.current = () => {
+  // A slide places thousands of rows anew: on a scroll event it waits for the frame
+  // that event is drawing to be painted (the edge is screens away), rather than adding
+  // its work to a frame that already mounts a screen of new rows.
+  const sliding = useRef<(() => void) | null>(null)
+  follow.current = (slideNow = true) => {
     const el = scrollRef.current
     if (!el || !painted.current) return
     const top = el.scrollTop
@@ -183,11 +187,22 @@ export function TimelineList(props: {
     if (lo + first < PREFETCH_ROWS && timeline.hasMore && !timeline.loading)
       void store.loadOlder(room.key)
     const edge = height * SLIDE_SCREENS
-    if (top < edge && lo > 0) win.slide(-WINDOW_STEP)
-    else if (virtualizer.getTotalSize() - top - height < edge && !win.atNewest)
-      win.slide(WINDOW_STEP)
+    const by =
+      top < edge && lo > 0
+        ? -WINDOW_STEP
+        : virtualizer.getTotalSize() - top - height < edge && !win.atNewest
+          ? WINDOW_STEP
+          : 0
+    if (by === 0) return
+    if (slideNow) win.slide(by)
+    else
+      sliding.current ??= afterPaint(() => {
+        sliding.current = null
+        follow.current()
+      })
   }
-  const onMove = useCallback(() => follow.current(), [])
+  const onMove = useCallback(() => follow.current(false), [])
+  useEffect(() => () => sliding.current?.(), [])
 
   const onAtEnd = useCallback(() => store.noteSeen(room.key), [store, room.key])
   const { onScroll, awayFromEnd } = useScrollKeeper({
