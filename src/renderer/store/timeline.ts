@@ -6,6 +6,27 @@ import { lowerBoundByOrder } from '../../shared/order'
 // 100,000-entry array for each arriving message would cost more than drawing it.
 // Pages of history are prepended as the user scrolls up.
 
+/**
+ * One string per room key, author key and name. Every entry arrives with its own copies
+ * (parsed from JSON), and a reader who scrolls back through 100,000 messages would
+ * otherwise hold 300,000 copies of a few strings for the garbage collector to trace
+ * while they scroll. Bounded, as names are chosen by members: past SHARED_MAX it starts over.
+ */
+const SHARED_MAX = 10_000
+const shared = new Map<string, string>()
+function shareKeys(entry: TimelineEntry): TimelineEntry {
+  for (const field of ['room', 'author', 'authorName'] as const) {
+    const value = entry[field]
+    const one = shared.get(value)
+    if (one !== undefined) entry[field] = one
+    else {
+      if (shared.size >= SHARED_MAX) shared.clear()
+      shared.set(value, value)
+    }
+  }
+  return entry
+}
+
 export class RoomTimeline {
   readonly entries: TimelineEntry[] = []
   version = 0
@@ -30,6 +51,7 @@ export class RoomTimeline {
 
   /** Inserts or replaces one entry; returns true when it was new. */
   add(entry: TimelineEntry): boolean {
+    shareKeys(entry)
     if (this.ids.has(entry.id)) {
       this.update(entry)
       return false
@@ -61,7 +83,7 @@ export class RoomTimeline {
 
   /** Merges a page of older history (ascending), as returned by history:load. */
   prepend(page: TimelineEntry[], pageLimit: number): void {
-    const fresh = page.filter((e) => !this.ids.has(e.id))
+    const fresh = page.filter((e) => !this.ids.has(e.id)).map(shareKeys)
     for (const e of fresh) this.ids.add(e.id)
     const first = this.entries[0]
     if (!first || fresh.every((e) => e.order < first.order)) this.entries.unshift(...fresh)
