@@ -205,6 +205,19 @@ async function main(): Promise<void> {
     await page.screenshot({ path: path.join(OUT, 'join-dialog.png') })
     await page.keyboard.press('Escape')
 
+    // Presence: Linus closes LinkUp, and the member list says when he was last seen.
+    await page.getByTestId('room-item').filter({ hasText: 'design-review' }).click()
+    nodes.splice(nodes.indexOf(linus), 1)
+    await linus.close()
+    await page
+      .getByTestId('member')
+      .filter({ hasText: 'Linus' })
+      .getByTestId('member-notes')
+      .filter({ hasText: 'last seen' })
+      .waitFor({ timeout: 60_000 })
+    await settle(page)
+    await page.screenshot({ path: path.join(OUT, 'presence.png') })
+
     // First run of a fresh engine.
     const fresh = await node('fresh')
     const freshShell = await startWebShell({ node: fresh })

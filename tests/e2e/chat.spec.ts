@@ -50,6 +50,13 @@ test('create a room, join it by invite link, and chat both ways', async ({ alice
   const prints = await alice.page.getByTestId('member-fingerprint').allTextContents()
   expect(new Set(prints).size).toBe(2)
   await expect(alice.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online')
+  await expect(alice.page.getByTestId('member-seen')).toHaveCount(0)
+
+  // Bob quits: Alice's list shows him offline, with when he was last seen.
+  await bob.close()
+  const bobRow = members.filter({ hasText: 'Bob' })
+  await expect(bobRow.getByTestId('member-seen')).toHaveText('last seen just now')
+  await expect(bobRow.getByTestId('member-notes')).toHaveText('last seen just now')
 })
 
 test('edit and delete own messages; the other member sees both', async ({ alice, bob }) => {

@@ -103,11 +103,18 @@ function MemberNotes({ member: m }: { member: Member }): ReactElement | null {
   if (m.blocked) notes.push('blocked here')
   else if (m.muted) notes.push('muted here')
   if (m.paused) notes.push(`${m.name} is sending too much — paused`)
-  if (!m.online && !m.own && m.lastSeen) notes.push(`last seen ${ago(m.lastSeen)}`)
-  if (!notes.length) return null
+  // Not a warning like the notes above: shown apart, in the quiet colour.
+  const seen = !m.online && !m.own && m.lastSeen ? `last seen ${ago(m.lastSeen)}` : null
+  if (!notes.length && !seen) return null
   return (
     <span className="member-notes" data-testid="member-notes">
       {notes.join(' · ')}
+      {seen ? (
+        <span className="member-seen" data-testid="member-seen">
+          {notes.length ? ' · ' : ''}
+          {seen}
+        </span>
+      ) : null}
     </span>
   )
 }
