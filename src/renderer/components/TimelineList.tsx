@@ -17,7 +17,9 @@ import { MessageRow, type RowActions } from './MessageRow'
 import { useScrollKeeper } from './scroll-keeper'
 import { RowSizes } from './row-sizes'
 import { timelineKey } from './timeline-keys'
-import { useTimelineWindow, WINDOW_STEP } from './timeline-window'
+import { useTimelineFollow } from './timeline-follow'
+import { useTimelineJumps } from './timeline-jumps'
+import { useTimelineWindow } from './timeline-window'
 import { TimelineStart } from './TimelineStart'
 
 // The loaded part of a room's timeline as a virtualized list: only the rows in view
@@ -34,22 +36,9 @@ import { TimelineStart } from './TimelineStart'
 // that mount because of scrolling are not news, so the log is quiet then. By keyboard
 // the list is one Tab stop: PageUp/PageDown/Home/End scroll it (Home to the top of
 // the window, which then slides up), ↑/↓ move between
-// messages, and Tab from a message reaches its actions (timeline-keys.ts).
+// messages, and Tab from a message reaches its actions (timeline-keys.ts). Loading and
+// sliding as the reader moves is timeline-follow.ts; jumps are timeline-jumps.ts.
 
-/** Runs `fn` once the next frame has been painted; returns a cancel function. */
-function afterPaint(fn: () => void): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const frame = requestAnimationFrame(() => (timer = setTimeout(fn, 0)))
-  return () => {
-    cancelAnimationFrame(frame)
-    clearTimeout(timer)
-  }
-}
-
-/** Entries loaded ahead of the reader: older pages are asked for this far above the view. */
-const PREFETCH_ROWS = 2500
-/** The window slides this close to its top or bottom edge (in screens). */
-const SLIDE_SCREENS = 4
 const HEADER_ESTIMATE_PX = 64
 /** Room below the newest row. */
 const END_PADDING_PX = 10
@@ -159,51 +148,7 @@ export function TimelineList(props: {
     }
   }, [])
 
-  // Keeps PREFETCH_ROWS of history loaded above the reader, so scrolling up never
-  // waits at a loading line for the engine, and slides the window before its edge.
-  // Called first thing on a scroll event, when reading the element costs no layout;
-  // the list's height comes from the virtualizer, which knows it without one.
-  const follow = useRef((_slideNow?: boolean) => {})
-  // Not before the first rows are on screen: a page arriving meanwhile would hold them up.
-  const painted = useRef(false)
-  useEffect(
-    () =>
-      afterPaint(() => {
-        painted.current = true
-        follow.current()
-      }),
-    [],
-  )
-  // A slide places thousands of rows anew: on a scroll event it waits for the frame
-  // that event is drawing to be painted (the edge is screens away), rather than adding
-  // its work to a frame that already mounts a screen of new rows.
-  const sliding = useRef<(() => void) | null>(null)
-  follow.current = (slideNow = true) => {
-    const el = scrollRef.current
-    if (!el || !painted.current) return
-    const top = el.scrollTop
-    const height = el.clientHeight
-    const first = virtualizer.getVirtualItemForOffset(top)?.index ?? 0
-    if (lo + first < PREFETCH_ROWS && timeline.hasMore && !timeline.loading)
-      void store.loadOlder(room.key)
-    const edge = height * SLIDE_SCREENS
-    const by =
-      top < edge && lo > 0
-        ? -WINDOW_STEP
-        : virtualizer.getTotalSize() - top - height < edge && !win.atNewest
-          ? WINDOW_STEP
-          : 0
-    if (by === 0) return
-    if (slideNow) win.slide(by)
-    else
-      sliding.current ??= afterPaint(() => {
-        sliding.current = null
-        follow.current()
-      })
-  }
-  const onMove = useCallback(() => follow.current(false), [])
-  useEffect(() => () => sliding.current?.(), [])
-
+  const onMove = useTimelineFollow({ room, store, timeline, version, win, virtualizer, scrollRef })
   const onAtEnd = useCallback(() => store.noteSeen(room.key), [store, room.key])
   const { onScroll, awayFromEnd } = useScrollKeeper({
     virtualizer,
@@ -215,74 +160,7 @@ export function TimelineList(props: {
     onAtEnd,
   })
 
-  // New entries and finished pages: mark them read if the reader is at the end, and
-  // keep loading while the reader is still near the oldest loaded entries. follow()
-  // reads the list's scroll position, so it waits until the frame that shows the change
-  // has been laid out and painted: read here, in the middle of React's commit, it would
-  // lay the page out a second time before the new row could be drawn.
-  // One at a time: a burst of arrivals must not keep putting it off.
-  const following = useRef<(() => void) | null>(null)
-  useEffect(() => {
-    if (store.atBottom) store.noteSeen(room.key)
-    following.current ??= afterPaint(() => {
-      following.current = null
-      follow.current()
-    })
-  }, [version, lo, room.unread, store, room.key])
-  useEffect(() => () => following.current?.(), [])
-
-  // A jump to an entry outside the window moves the window first, then scrolls once its
-  // rows are laid out.
-  const jumpTo = useRef<string | 'newest' | null>(null)
-  useLayoutEffect(() => {
-    const target = jumpTo.current
-    if (target === null) return
-    if (target === 'newest') {
-      if (!win.atNewest) return
-      if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' })
-    } else {
-      const i = rows.findIndex((e) => e.id === target)
-      if (i < 0) return
-      virtualizer.scrollToIndex(i, { align: 'center' })
-    }
-    jumpTo.current = null
-  })
-
-  const latest = useRef(() => {})
-  latest.current = () => {
-    jumpTo.current = 'newest'
-    if (!win.atNewest) {
-      store.atBottom = true
-      win.toNewest()
-    } else if (count > 0) {
-      virtualizer.scrollToIndex(count - 1, { align: 'end' })
-      jumpTo.current = null
-    }
-  }
-  useEffect(() => {
-    store.jumpToLatest = () => latest.current()
-    return () => {
-      store.jumpToLatest = () => {}
-    }
-  }, [store])
-
-  // Jumps to a loaded entry (reply quotes, search hits): the store loads it first.
-  const toEntry = useRef((_id: string) => {})
-  toEntry.current = (id) => {
-    const i = entries.findIndex((e) => e.id === id)
-    if (i < 0) return
-    if (i >= lo && i < hi) virtualizer.scrollToIndex(i - lo, { align: 'center' })
-    else {
-      jumpTo.current = id
-      win.show(i)
-    }
-  }
-  useEffect(() => {
-    store.scrollToEntry = (id) => toEntry.current(id)
-    return () => {
-      store.scrollToEntry = () => {}
-    }
-  }, [store])
+  const latest = useTimelineJumps({ store, entries, rows, win, virtualizer })
 
   useEffect(() => {
     const onVisible = () => {
@@ -313,7 +191,7 @@ export function TimelineList(props: {
       const el = scrollRef.current
       if (!el || !timelineKey(ev, el, entries.length)) return
       ev.preventDefault()
-      if (ev.key === 'End') latest.current()
+      if (ev.key === 'End') latest()
     },
     [entries, version],
   )
@@ -371,7 +249,7 @@ export function TimelineList(props: {
         </div>
       </div>
       {awayFromEnd ? (
-        <button className="jump-latest" data-testid="jump-latest" onClick={() => latest.current()}>
+        <button className="jump-latest" data-testid="jump-latest" onClick={() => latest()}>
           <Icon name="down" size={15} />
           {room.unread > 0 ? `${room.unread} new` : 'Latest'}
         </button>
