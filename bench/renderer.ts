@@ -192,6 +192,9 @@ function scrollInPage({
   })
 }
 
+/** Frames dropped as a share of the frames there should have been, %. */
+const dropShare = (sc: ScrollRun) => (sc.dropped / (sc.frames + sc.dropped)) * 100
+
 async function run(ctx: BenchContext): Promise<Result[]> {
   if (!fs.existsSync(path.join(ROOT, 'src', 'web', 'server.ts')))
     throw new Error('src/web/server.ts is missing')
@@ -199,6 +202,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
   const total = size(ctx, 100_000, 3_000)
   const rounds = size(ctx, 40, 5)
   const contexts = size(ctx, 5, 2)
+  const scrollPasses = size(ctx, 3, 1)
   const net = await testnet()
   const { a: writer, b: viewer, room } = await connectedPair(net.bootstrap)
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
@@ -239,17 +243,33 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     await sleep(500)
     const domNodes = await view.page.evaluate(() => document.getElementsByTagName('*').length)
 
-    ctx.log(`scrolling from the newest to the oldest of ${total} messages`)
-    const scrollStart = performance.now()
-    await view.startProfile()
-    const scroll = await scrollToOldest(view.page)
-    await view.stopProfile('renderer-scroll')
-    ctx.log(
-      `scrolled ${scroll.steps} steps in ${((performance.now() - scrollStart) / 1000).toFixed(0)} s` +
-        (scroll.reachedStart
-          ? ''
-          : ` without reaching the oldest message (${scroll.loaded} loaded)`),
-    )
+    // Each pass in a fresh context, from the first page at the newest message, as the
+    // first was: the figure sits near its target, so it is the median of several.
+    const scrolls: ScrollRun[] = []
+    for (let k = 0; k < scrollPasses; k++) {
+      if (k > 0) {
+        await view.close()
+        pages.pop()
+        view = await openPage(browser, viewer)
+        pages.push(view)
+        await waitProbe(view.page, 'first paint', (p) => p.firstPaintAt > 0)
+        await sleep(500)
+      }
+      ctx.log(
+        `scrolling from the newest to the oldest of ${total} messages (${k + 1}/${scrollPasses})`,
+      )
+      const scrollStart = performance.now()
+      if (k === 0) await view.startProfile()
+      const scroll = await scrollToOldest(view.page)
+      if (k === 0) await view.stopProfile('renderer-scroll')
+      scrolls.push(scroll)
+      ctx.log(
+        `scrolled ${scroll.steps} steps in ${((performance.now() - scrollStart) / 1000).toFixed(0)} s, ${scroll.dropped} frames dropped` +
+          (scroll.reachedStart
+            ? ''
+            : ` without reaching the oldest message (${scroll.loaded} loaded)`),
+      )
+    }
     // Back at the newest message for the measurements that follow.
     await view.page.getByTestId('timeline').press('End')
     await sleep(500)
@@ -288,7 +308,6 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     }
 
     const ps = summarize(paints)
-    const dropShare = (scroll.dropped / (scroll.frames + scroll.dropped)) * 100
     const rs = summarize(render)
     const rp = summarize(renderPaint)
     const vs = summarize(visible)
@@ -302,11 +321,20 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       }),
       result({
         name: `renderer: frames dropped scrolling to oldest, ${total} msgs`,
-        value: dropShare,
+        // A pass that never reached the oldest message has no share to give: no figure.
+        ...(scrolls.every((sc) => sc.reachedStart)
+          ? { runs: scrolls.map(dropShare) }
+          : { value: Number.NaN }),
         unit: '%',
         target: le(1),
-        ...(scroll.reachedStart ? {} : { value: Number.NaN }),
-        note: `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way: ${scroll.steps} steps in ${(scroll.ms / 1000).toFixed(1)} s, ${scroll.frames} frames painted, ${scroll.dropped} dropped (late frames that lost 1 / 2 / 3-5 / 6+ frames: ${scroll.gaps.join(' / ')}), longest gap ${scroll.worstMs.toFixed(0)} ms${scroll.reachedStart ? '' : `; stopped after ${SCROLL_MAX_MS / 1000} s with ${scroll.loaded} of ${total} messages loaded, short of the oldest`}`,
+        note:
+          `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way, ${scrolls.length} passes each in a fresh browser context: ` +
+          scrolls
+            .map(
+              (sc) =>
+                `${sc.steps} steps in ${(sc.ms / 1000).toFixed(1)} s, ${sc.frames} frames painted, ${sc.dropped} dropped (late frames that lost 1 / 2 / 3-5 / 6+ frames: ${sc.gaps.join(' / ')}), longest gap ${sc.worstMs.toFixed(0)} ms${sc.reachedStart ? '' : `, stopped after ${SCROLL_MAX_MS / 1000} s with ${sc.loaded} of ${total} messages loaded, short of the oldest`}`,
+            )
+            .join('; '),
       }),
       result({ name: 'renderer: DOM nodes', value: domNodes, unit: 'nodes', target: le(500) }),
       result({
