@@ -11,19 +11,15 @@ import { Dialog } from './Dialog'
 
 const composer = () => document.getElementById('composer-input')
 
-export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactElement {
-  const store = useStore()
-  const [name, setName] = useState('')
+/** What both forms share: entering the room, the error shown, focus afterwards. */
+function useEnterRoom(onClose: () => void) {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const entered = useRef(false)
-
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault()
-    if (!name.trim()) return setError('Give the room a name.')
+  const enter = async (go: () => Promise<unknown>) => {
     setBusy(true)
     try {
-      await store.createRoom(name.trim())
+      await go()
       entered.current = true
       onClose()
     } catch (err) {
@@ -31,13 +27,59 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactEle
       setBusy(false)
     }
   }
+  const focusAfter = () => (entered.current ? composer() : null)
+  return { error, setError, busy, enter, focusAfter }
+}
+
+function FormEnd(props: {
+  error: string | null
+  errorTestId?: string
+  busy: boolean
+  onClose: () => void
+  submitTestId: string
+  label: string
+}): ReactElement {
+  return (
+    <>
+      {props.error ? (
+        <p className="form-error" role="alert" data-testid={props.errorTestId}>
+          {props.error}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" className="btn ghost" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="btn primary"
+          disabled={props.busy}
+          data-testid={props.submitTestId}
+        >
+          {props.label}
+        </button>
+      </div>
+    </>
+  )
+}
+
+export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactElement {
+  const store = useStore()
+  const [name, setName] = useState('')
+  const { error, setError, busy, enter, focusAfter } = useEnterRoom(onClose)
+
+  const submit = async (ev: FormEvent) => {
+    ev.preventDefault()
+    if (!name.trim()) return setError('Give the room a name.')
+    await enter(() => store.createRoom(name.trim()))
+  }
 
   return (
     <Dialog
       title="Create a room"
       onClose={onClose}
       testId="create-room-dialog"
-      focusAfter={() => (entered.current ? composer() : null)}
+      focusAfter={focusAfter}
     >
       <form onSubmit={submit} className="dialog-form">
         <p className="muted">
@@ -58,24 +100,13 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }): ReactEle
             }}
           />
         </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn primary"
-            disabled={busy}
-            data-testid="create-room-submit"
-          >
-            Create room
-          </button>
-        </div>
+        <FormEnd
+          error={error}
+          busy={busy}
+          onClose={onClose}
+          submitTestId="create-room-submit"
+          label="Create room"
+        />
       </form>
     </Dialog>
   )
@@ -85,32 +116,17 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }): ReactEleme
   const store = useStore()
   const [key, setKey] = useState('')
   const [name, setName] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const entered = useRef(false)
+  const { error, setError, busy, enter, focusAfter } = useEnterRoom(onClose)
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault()
     const parsed = parseRoomKey(key)
     if ('error' in parsed) return setError(parsed.error)
-    setBusy(true)
-    try {
-      await store.joinRoom(parsed.key, name.trim() || undefined)
-      entered.current = true
-      onClose()
-    } catch (err) {
-      setError(message(err))
-      setBusy(false)
-    }
+    await enter(() => store.joinRoom(parsed.key, name.trim() || undefined))
   }
 
   return (
-    <Dialog
-      title="Join a room"
-      onClose={onClose}
-      testId="join-room-dialog"
-      focusAfter={() => (entered.current ? composer() : null)}
-    >
+    <Dialog title="Join a room" onClose={onClose} testId="join-room-dialog" focusAfter={focusAfter}>
       <form onSubmit={submit} className="dialog-form">
         <label className="field">
           <span>Room key or invite link</span>
@@ -138,24 +154,14 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }): ReactEleme
             onChange={(e) => setName(e.target.value)}
           />
         </label>
-        {error ? (
-          <p className="form-error" role="alert" data-testid="join-room-error">
-            {error}
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn primary"
-            disabled={busy}
-            data-testid="join-room-submit"
-          >
-            Join room
-          </button>
-        </div>
+        <FormEnd
+          error={error}
+          errorTestId="join-room-error"
+          busy={busy}
+          onClose={onClose}
+          submitTestId="join-room-submit"
+          label="Join room"
+        />
       </form>
     </Dialog>
   )
