@@ -176,19 +176,28 @@ function scrollInPage({
     requestAnimationFrame(onFrame)
     const start = performance.now()
     let steps = 0
-    const timer = setInterval(() => {
+    // Steps on a schedule of exactly stepMs each: setInterval(16.67) fires about every
+    // 16.3 ms here (61.4 steps a second), so every second or so two steps fell into one
+    // frame. A step that comes late moves the schedule on rather than bunching up after it.
+    let due = start
+    const step = () => {
       steps++
       list.scrollTop = Math.max(0, list.scrollTop - list.clientHeight)
       const reachedStart =
         list.scrollTop === 0 && !!document.querySelector('[data-testid="timeline-start"]')
-      const ms = performance.now() - start
+      const now = performance.now()
+      const ms = now - start
       if (reachedStart || ms > maxMs) {
-        clearInterval(timer)
         running = false
         const loaded = Number(list.getAttribute('data-loaded') ?? NaN)
         resolve({ frames, dropped, gaps, worstMs, steps, ms, reachedStart, loaded })
+        return
       }
-    }, stepMs)
+      due = Math.max(due + stepMs, now)
+      setTimeout(step, due - now)
+    }
+    due += stepMs
+    setTimeout(step, stepMs)
   })
 }
 
