@@ -48,6 +48,8 @@ import { HalfOpenGuard, RETRY_BACKOFFS_MS, RETRY_JITTER_MS } from './net/half-op
 import { Social, type SendOptions } from './social'
 
 const STALE_CONNECTION_MS = 1000
+/** …or after this, if a room link was opening on it then (Room.linking). */
+const STALE_LINKING_MS = 5000
 const ROOM_UPDATE_MS = 50
 /** Sybil guard (admitConnection): connections held at once, and of those not yet proven. */
 export const MAX_CONNECTIONS = 64
@@ -242,13 +244,24 @@ export class LinkupNode extends EngineEmitter {
     // processes on loopback a client can finish its handshake on a socket the server
     // never reports. Hyperswarm will not replace it, so drop it and look the rooms up
     // again; a channel normally opens within a few ms of the handshake.
-    const timer = setTimeout(() => {
+    let waited = false
+    const reap = () => {
       if (this.authorisedConns.has(conn) || conn.destroyed || this.closing) return
+      // The peer's hello proved a room whose link is opening on this socket: the peer is
+      // alive and holds the key, only busy (many members joining at once keep a member
+      // busy for seconds). Dropping it would cost both sides a new dial to the same end;
+      // the room closes that channel itself if it does not open (PENDING_CHANNEL_MS).
+      if (!waited && [...this.rooms_.values()].some((room) => room.linking(conn))) {
+        waited = true
+        timer = setTimeout(reap, STALE_LINKING_MS)
+        return
+      }
       conn.destroy()
       if (Date.now() - this.lastRediscover < REDISCOVER_GAP_MS) return
       this.lastRediscover = Date.now()
       for (const room of this.rooms_.values()) room.rediscover()
-    }, STALE_CONNECTION_MS)
+    }
+    let timer = setTimeout(reap, STALE_CONNECTION_MS)
     conn.once('close', () => {
       clearTimeout(timer)
       this.hellos.delete(conn)

@@ -14,8 +14,12 @@ import type { Finding } from '../../shared/types'
 // them), so the topic is joined as a server only; lookups and dials happen here, through
 // `swarm.joinPeer`, and each dial ends in `leavePeer` so hyperswarm never redials by itself.
 
-/** Lookups while below target, after joining: fast at first, for members who joined at once. */
-const LOOKUP_DELAYS_MS = [0, 500, 1500, 4000, 10_000, 30_000]
+/**
+ * Lookups while below target, after joining: every quarter second at first, for members
+ * who joined at once (an announce takes a few hundred ms to land, so the first lookups
+ * find few; a gap of a second here was a second before some members had any peer).
+ */
+const LOOKUP_DELAYS_MS = [0, 250, 500, 750, 1000, 1500, 2500, 4000, 10_000, 30_000]
 /** Below target after the first lookups: look again this often. */
 const LOOKUP_EVERY_MS = 30_000
 /** A dial that opened no room channel in this time is given up. */
@@ -60,6 +64,7 @@ export class Mesh {
   private timer: NodeJS.Timeout | null = null
   private step = 0
   private looking: Promise<void> | null = null
+  private again = false
   private destroyed = false
   private readonly self: string
   /** Since when the room has had no link, and the lookups and dials made since (the UI shows it). */
@@ -81,6 +86,11 @@ export class Mesh {
     this.self = b4a.toString(swarm.keyPair.publicKey, 'hex')
     this.session = swarm.join(topic, { server: true, client: false })
     this.start()
+    // Our announce landed: members who joined with us have most likely landed too.
+    this.session.flushed().then(
+      () => this.refresh(),
+      () => {},
+    )
   }
 
   /** Resolves once the first announce of this topic has landed on the DHT. */
@@ -176,8 +186,17 @@ export class Mesh {
 
   private lookup(): void {
     this.attempted()
-    if (this.looking) return
-    this.looking = this.run().finally(() => (this.looking = null))
+    // One already running may have asked before the members we look for had landed:
+    // one more follows it.
+    if (this.looking) {
+      this.again = true
+      return
+    }
+    this.looking = this.run().finally(() => {
+      this.looking = null
+      if (this.again && !this.destroyed && this.short) this.lookup()
+    })
+    this.again = false
   }
 
   private async run(): Promise<void> {

@@ -51,6 +51,7 @@ export class Presence {
   private readonly seen = new Map<string, Seen>()
   private readonly limits = new WeakMap<RoomChannel, Bucket>()
   private timer: NodeJS.Timeout | null = null
+  private closed = false
 
   constructor(
     private readonly roomKey: Buffer,
@@ -66,11 +67,20 @@ export class Presence {
   ) {}
 
   start(): void {
-    if (this.timer) return
-    this.timer = setInterval(() => {
+    if (this.timer || this.closed) return
+    // Members who joined together would beacon together for good: every PRESENCE_EVERY_MS,
+    // a burst of beacons verified and passed on through the whole room at the same moment
+    // (a message sent then waits behind it). A random first delay spreads them out.
+    const tick = () => {
       this.beacon()
       this.expire()
-    }, PRESENCE_EVERY_MS)
+    }
+    this.timer = setTimeout(() => {
+      if (this.closed) return
+      tick()
+      this.timer = setInterval(tick, PRESENCE_EVERY_MS)
+      this.timer.unref?.()
+    }, Math.random() * PRESENCE_EVERY_MS)
     this.timer.unref?.()
   }
 
@@ -167,7 +177,8 @@ export class Presence {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer)
+    this.closed = true
+    if (this.timer) clearInterval(this.timer) // clears a pending first timeout as well
     this.timer = null
   }
 }

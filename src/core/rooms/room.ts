@@ -282,6 +282,12 @@ export class Room extends EventEmitter {
     }, PENDING_CHANNEL_MS).unref?.()
   }
 
+  /** A room channel on this socket that would be a link once it opens (not one refusing). */
+  linking(conn: any): boolean {
+    const ch = this.channels.get(conn)
+    return !!ch && !ch.opened && !ch.closed && !ch.refusing
+  }
+
   /** Replicates a core of this room (a writer, a drive) on every channel open now and later. */
   replicate(core: any): boolean {
     const key = b4a.toString(core.key, 'hex')
