@@ -1,13 +1,14 @@
 // Bundles the Electron main process and the preload script with esbuild.
 //   src/main/main.ts       -> dist/main/main.cjs        (Node, CommonJS)
 //   src/preload/preload.ts -> dist/preload/preload.cjs  (sandboxed preload: no Node)
-// Every package.json dependency stays external: the Holepunch modules load native addons
-// (sodium-native, udx-native, rocksdb-native) that cannot be bundled, and electron-builder
-// ships the dependencies in node_modules anyway. The renderer is built by `vite build`.
+// The dependencies stay external but for a few pure-JavaScript ones (scripts/main-bundle.mjs):
+// the Holepunch modules load native addons (sodium-native, udx-native, rocksdb-native)
+// that cannot be bundled. The renderer is built by `vite build`.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { mainExternals } from './main-bundle.mjs'
 
 // Electron 45 ships Chromium 156 and Node 24: the bundles use what those run natively.
 const NODE_TARGET = 'node24'
@@ -35,13 +36,7 @@ await Promise.all([
     entryPoints: ['src/main/main.ts'],
     outfile: 'dist/main/main.cjs',
     platform: 'node',
-    external: [
-      'electron',
-      'sodium-native',
-      'udx-native',
-      'rocksdb-native',
-      ...Object.keys(pkg.dependencies ?? {}),
-    ],
+    external: mainExternals(pkg),
   }),
   build({
     ...common,

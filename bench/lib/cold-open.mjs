@@ -1,16 +1,20 @@
 // The cold open of the start-up benchmark, run as `node cold-open.mjs <engine bundle>
 // <job JSON>` in a fresh process with no loader hooks, as the shipped app runs: LinkUp's
-// code bundled by esbuild, its dependencies loaded from node_modules (see
-// scripts/build-electron.mjs). Plain JavaScript on purpose: under tsx every import goes
-// through its hooks, which would add to the module loading being timed. Prints one JSON
+// code bundled by esbuild into CommonJS, its external dependencies loaded from
+// node_modules (see scripts/build-electron.mjs). Plain JavaScript on purpose: under tsx
+// every import goes through its hooks, which would add to the module loading being
+// timed; and required, not imported: importing CommonJS from ESM scans each module for
+// its exports, which the app does not pay. Prints one JSON
 // line: the cold open (import + ready + newest page), warm opens, peak RSS, and the heap
 // after a full collection with the room open (when run with --expose-gc).
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 
 const t0 = performance.now()
 const [bundle, job] = process.argv.slice(2)
 const { storage, bootstrap, page, warm } = JSON.parse(job)
-const { LinkupNode } = await import(bundle)
+// The app's main process is CommonJS: required, as Electron loads dist/main/main.cjs.
+const { LinkupNode } = createRequire(import.meta.url)(bundle)
 const imported = performance.now()
 
 let heapMiB = null

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process'
+import fs from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { build } from 'esbuild'
 import type { Bootstrap } from './net'
 
 // The timed sides of the start-up benchmark, each in a fresh process. The engine's open
-// runs the engine as the app ships it: LinkUp's code bundled by esbuild with every
-// dependency external (as scripts/build-electron.mjs does), loaded by plain node, so
+// runs the engine as the app ships it: LinkUp's code bundled by esbuild into CommonJS with
+// the dependencies scripts/build-electron.mjs leaves external, loaded by plain node, so
 // module loading is timed as a user pays for it (lib/cold-open.mjs). The baseline runs
 // in a bench worker and imports corestore inside its timed window.
 
@@ -26,18 +27,37 @@ export interface EngineOpen {
   heapMiB: number | null
 }
 
-/** Bundles src/core/node.ts like the shipped app; returns the bundle's path. */
+/**
+ * What the app's main bundle leaves to node_modules (scripts/main-bundle.mjs). A tree
+ * from before that file (a `--against` run) bundled no dependency at all.
+ */
+async function externals(): Promise<string[]> {
+  const pkg = JSON.parse(await fs.readFile(path.join(ROOT, 'package.json'), 'utf8'))
+  const shared = path.join(ROOT, 'scripts', 'main-bundle.mjs')
+  const exists = await fs.access(shared).then(
+    () => true,
+    () => false,
+  )
+  if (exists) return (await import(pathToFileURL(shared).href)).mainExternals(pkg)
+  return ['electron', ...Object.keys(pkg.dependencies ?? {})]
+}
+
+/**
+ * Bundles src/core/node.ts like the shipped app (CommonJS, the same externals, as
+ * scripts/build-electron.mjs does for the main process); returns the bundle's path.
+ * Node here is older than Electron's, so the target is this node.
+ */
 export async function bundleEngine(): Promise<string> {
-  const outfile = path.join(ROOT, '.tmp', 'bench-engine', 'node.mjs')
+  const outfile = path.join(ROOT, '.tmp', 'bench-engine', 'node.cjs')
   await build({
     absWorkingDir: ROOT,
     entryPoints: ['src/core/node.ts'],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    external: await externals(),
     logLevel: 'warning',
   })
   return outfile

@@ -23,6 +23,13 @@ import { Social } from './social'
 import { Presence } from './presence'
 
 const NEWEST_FIRST_BLOCKS = 64
+/**
+ * Of those, asked for before the rest: at most this many blocks (a peer takes 16 requests
+ * per core at once on loopback) and about this many bytes (a block of a burst holds up to
+ * 256 messages, so one or two of those already hold a page).
+ */
+const NEWEST_FIRST_STAGE_BLOCKS = 24
+const NEWEST_FIRST_STAGE_BYTES = 16 * 1024
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
@@ -410,10 +417,7 @@ export class Room extends EventEmitter {
       this.sync.poke()
     })
     this.fetchNewestFirst(core)
-    // A writer we know nothing of yet (a key just gossiped to us) has no newest blocks to
-    // put first: its live range starts now, or its first message waits a second per hop.
-    if (core.length === 0) this.fetchBacklog(core)
-    else setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
+    setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
     const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
@@ -450,11 +454,21 @@ export class Room extends EventEmitter {
     if (known > 0 && this.backlog.has(core) && core.contiguousLength >= known) return
     const start = Math.max(known, length - NEWEST_FIRST_BLOCKS, 0)
     if (start >= length) return
-    const tail = core.download({ start, end: length })
-    if (!this.backlog.has(core)) {
-      const next = () => this.fetchBacklog(core)
-      tail.done().then(next, next)
+    if (this.backlog.has(core)) {
+      core.download({ start, end: length })
+      return
     }
+    // The newest few first, alone: each block asked for costs the reader and the serving
+    // peer CPU, so the room's newest page shows once these are here, not all 64.
+    const blockBytes = core.byteLength / length || 1
+    const stage = Math.max(2, Math.ceil(NEWEST_FIRST_STAGE_BYTES / blockBytes))
+    const first = Math.max(start, length - Math.min(NEWEST_FIRST_STAGE_BLOCKS, stage))
+    const next = () => this.fetchBacklog(core)
+    const older = () => {
+      if (first <= start || this.closed) return next()
+      core.download({ start, end: first }).done().then(next, next)
+    }
+    core.download({ start: first, end: length }).done().then(older, older)
   }
 
   /**
