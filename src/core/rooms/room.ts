@@ -23,13 +23,8 @@ import { Social } from './social'
 import { Presence } from './presence'
 
 const NEWEST_FIRST_BLOCKS = 64
-/**
- * Of those, asked for before the rest: at most this many blocks (a peer takes 16 requests
- * per core at once on loopback) and about this many bytes (a block of a burst holds up to
- * 256 messages, so one or two of those already hold a page).
- */
+/** Of those, asked for before the rest: a peer takes 16 requests per core at once on loopback. */
 const NEWEST_FIRST_STAGE_BLOCKS = 24
-const NEWEST_FIRST_STAGE_BYTES = 16 * 1024
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
@@ -460,9 +455,7 @@ export class Room extends EventEmitter {
     }
     // The newest few first, alone: each block asked for costs the reader and the serving
     // peer CPU, so the room's newest page shows once these are here, not all 64.
-    const blockBytes = core.byteLength / length || 1
-    const stage = Math.max(2, Math.ceil(NEWEST_FIRST_STAGE_BYTES / blockBytes))
-    const first = Math.max(start, length - Math.min(NEWEST_FIRST_STAGE_BLOCKS, stage))
+    const first = Math.max(start, length - NEWEST_FIRST_STAGE_BLOCKS)
     const next = () => this.fetchBacklog(core)
     const older = () => {
       if (first <= start || this.closed) return next()
