@@ -23,8 +23,6 @@ import { Social } from './social'
 import { Presence } from './presence'
 
 const NEWEST_FIRST_BLOCKS = 64
-/** Of those, asked for before the rest: a peer takes 16 requests per core at once on loopback. */
-const NEWEST_FIRST_STAGE_BLOCKS = 24
 /** The backlog download starts once a writer's newest blocks are here, or after this. */
 const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
@@ -412,7 +410,10 @@ export class Room extends EventEmitter {
       this.sync.poke()
     })
     this.fetchNewestFirst(core)
-    setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
+    // A writer we know nothing of yet (a key just gossiped to us) has no newest blocks to
+    // put first: its live range starts now, or its first message waits a second per hop.
+    if (core.length === 0) this.fetchBacklog(core)
+    else setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
     const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
@@ -449,19 +450,11 @@ export class Room extends EventEmitter {
     if (known > 0 && this.backlog.has(core) && core.contiguousLength >= known) return
     const start = Math.max(known, length - NEWEST_FIRST_BLOCKS, 0)
     if (start >= length) return
-    if (this.backlog.has(core)) {
-      core.download({ start, end: length })
-      return
+    const tail = core.download({ start, end: length })
+    if (!this.backlog.has(core)) {
+      const next = () => this.fetchBacklog(core)
+      tail.done().then(next, next)
     }
-    // The newest few first, alone: each block asked for costs the reader and the serving
-    // peer CPU, so the room's newest page shows once these are here, not all 64.
-    const first = Math.max(start, length - NEWEST_FIRST_STAGE_BLOCKS)
-    const next = () => this.fetchBacklog(core)
-    const older = () => {
-      if (first <= start || this.closed) return next()
-      core.download({ start, end: first }).done().then(next, next)
-    }
-    core.download({ start: first, end: length }).done().then(older, older)
   }
 
   /**
