@@ -20,7 +20,6 @@ import { insertMention, mentionQuery, mentionSuggestions, mentionedKeys } from '
 import { firstLine } from './ReplyQuote'
 
 const MAX_HEIGHT_PX = 220
-const FIELD_SIZING = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content')
 /** Unsent text per room survives switching rooms. */
 const drafts = new Map<string, string>()
 const NO_MEMBERS: Member[] = []
@@ -65,12 +64,9 @@ export function Composer(props: {
     area.current?.focus()
   }, [editing, roomKey])
 
-  // Grows with its text. Where CSS can size the field itself (field-sizing, Chromium
-  // 123+: every Electron LinkUp supports) it does, and the room opens without a forced
-  // layout of the whole page here; elsewhere the height is measured.
   useLayoutEffect(() => {
     const el = area.current
-    if (!el || FIELD_SIZING) return
+    if (!el) return
     el.style.height = 'auto'
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`
   }, [text])
