@@ -173,17 +173,15 @@ export class App {
     return this.page.getByTestId('room-item').filter({ hasText: name })
   }
 
-  async waitForPeers(n: number): Promise<void> {
+  async waitForPeers(n: number, timeout = 30_000): Promise<void> {
     // With nobody connected the header says it is looking for members instead.
     if (n === 0) {
-      await expect(this.page.getByTestId('room-finding')).toBeVisible({ timeout: 30_000 })
+      await expect(this.page.getByTestId('room-finding')).toBeVisible({ timeout })
       return
     }
     await expect(this.page.getByTestId('room-peers')).toHaveText(
       `${n} ${n === 1 ? 'peer' : 'peers'} online`,
-      {
-        timeout: 30_000,
-      },
+      { timeout },
     )
   }
 }

@@ -125,8 +125,13 @@ export class Mesh {
 
   /** Forgets who refused us lately and looks again now (a member was unblocked here). */
   retry(): void {
+    if (this.destroyed) return
     for (const c of this.candidates.values()) c.tried = 0
-    this.refresh()
+    // On the quick schedule again, as after joining: on the slow one a first dial that
+    // fails would leave the room alone for a whole lookup period.
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.start()
   }
 
   /** Looks the topic up again now if the room needs members (network came back, socket died). */
