@@ -126,12 +126,9 @@ export class Mesh {
   /** Forgets who refused us lately and looks again now (a member was unblocked here). */
   retry(): void {
     if (this.destroyed) return
-    for (const c of this.candidates.values()) c.tried = 0
     // On the quick schedule again, as after joining: on the slow one a first dial that
     // fails would leave the room alone for a whole lookup period.
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    this.start()
+    this.restartLookups()
   }
 
   /** Looks the topic up again now if the room needs members (network came back, socket died). */
@@ -160,13 +157,18 @@ export class Mesh {
   /** The last link closed: look again now and quickly, as after joining. */
   lost(): void {
     if (this.destroyed) return
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    this.step = 0
     this.since = Date.now()
     this.attempts = 0
     // Alone now: members who refused or failed us lately may well take us now.
+    this.restartLookups()
+  }
+
+  /** Forgets who refused or failed us lately and looks up on the quick schedule again. */
+  private restartLookups(): void {
     for (const c of this.candidates.values()) c.tried = 0
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.step = 0
     this.start()
   }
 
