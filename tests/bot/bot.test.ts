@@ -137,11 +137,19 @@ test('two bots in one room do not loop, and each member is rate limited', async 
 
   // A burst of commands from one member: a burst of 3, then 2 a second, per bot.
   const before = seen.length
+  const answered = () => seen.slice(before).filter((e) => keys.includes(e.author))
+  const start = Date.now()
   for (let i = 0; i < 10; i++) await carol.send(room, `!roll 1d6`)
+  await until('each bot to answer the first 3', () => answered().length >= 2 * 3)
   await sleep(1200)
-  const answers = seen.slice(before).filter((e) => keys.includes(e.author))
-  assert.ok(answers.length >= 2 * 3, `each bot answers the first 3 (got ${answers.length})`)
-  assert.ok(answers.length <= 2 * 5, `and then at most 2 a second (got ${answers.length})`)
+  // The bucket refills while the burst is sent and answered (slowly, on a loaded machine),
+  // so what each bot may answer is the burst plus 2 for every second all that took.
+  const allowed = Math.min(10, 3 + Math.ceil((2 * (Date.now() - start)) / 1000))
+  const answers = answered()
+  assert.ok(
+    answers.length <= 2 * allowed,
+    `and then at most 2 a second (got ${answers.length}, ${allowed} allowed per bot)`,
+  )
 })
 
 test('a bot made with listenToBots answers another bot', async () => {
