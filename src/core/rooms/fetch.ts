@@ -16,8 +16,13 @@ import b4a from 'b4a'
 
 /** Of a writer's newest blocks, this many are asked for before its backlog (a page or more). */
 const NEWEST_FIRST_BLOCKS = 64
-/** And of those, this many first, alone: a page of 50 spread over a few writers. */
+/**
+ * And of those, first and alone, at most this many blocks (a page of 50 spread over a few
+ * writers, one message a block) and about this many bytes (a block of a burst holds up to
+ * a few hundred messages: its newest two already hold a page), at least 2 blocks.
+ */
 const NEWEST_FIRST_STAGE_BLOCKS = 24
+const NEWEST_FIRST_STAGE_BYTES = 16 * 1024
 /** The live range starts after this even if the newest blocks are not all here (a peer left). */
 const BACKLOG_AFTER_MS = 1000
 
@@ -53,9 +58,10 @@ export class CatchUp {
     const f = this.byCore.get(core)
     if (!f || this.closed || core.length <= f.asked) return
     const jump = core.length - f.asked
-    // A few new blocks: the live range asks for them (or starts now, for a writer that has
-    // nothing more than a few blocks: its first message must not wait for a stage).
-    if (jump <= NEWEST_FIRST_BLOCKS && (f.live || f.asked === 0) && !f.staging) {
+    // A few new blocks: the live range asks for them, or starts now for a writer that has
+    // no more than its first stage (its first message must not wait for stages).
+    const few = f.live ? NEWEST_FIRST_BLOCKS : f.asked === 0 ? stageBlocks(core) : 0
+    if (jump <= few && !f.staging) {
       f.asked = core.length
       this.startLive(f)
       return
@@ -99,7 +105,7 @@ export class CatchUp {
     const length = core.length
     const start = Math.max(f.asked, length - NEWEST_FIRST_BLOCKS, 0)
     f.asked = length
-    const first = Math.max(start, length - NEWEST_FIRST_STAGE_BLOCKS)
+    const first = Math.max(start, length - stageBlocks(core))
     f.staging++
     let done = false
     const next = () => {
@@ -121,4 +127,11 @@ export class CatchUp {
     if (this.paused(f.key)) return
     f.live = f.core.download({ start: 0, end: -1 })
   }
+}
+
+/** How many of a writer's newest blocks go first, alone (see NEWEST_FIRST_STAGE_BYTES). */
+function stageBlocks(core: any): number {
+  const blockBytes = core.byteLength / core.length || 1
+  const byBytes = Math.max(2, Math.ceil(NEWEST_FIRST_STAGE_BYTES / blockBytes))
+  return Math.min(NEWEST_FIRST_STAGE_BLOCKS, byBytes)
 }
