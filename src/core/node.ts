@@ -582,6 +582,12 @@ export class LinkupNode extends EngineEmitter {
       ? (writers.find((w) => w.key === who && !w.own && w.seen) ?? noMember(who))
       : findMember(writers, who)
     await r.moderate(kind, target.key, on)
+    // Blocking closed the room's channel but not the socket (it may carry other rooms, and
+    // an authorised one is kept), and hyperswarm dials nobody it is connected to: the
+    // channel opens again on every socket whose peer proved this room.
+    if (kind === 'block' && !on)
+      for (const [conn, hello] of this.hellos)
+        if (hello.proved(r.keyBuf) && !conn.destroyed) r.attach(conn, true)
     await this.config.save()
     this.emit('room:updated', r.info())
     return (

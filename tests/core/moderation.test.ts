@@ -76,6 +76,29 @@ test('~block stops syncing with a member in that room; ~unblock resumes', async 
   await waitForTexts(alice, room, ['from a blocked member'])
 })
 
+test('~unblock links again over the connection that is still open, at once', async () => {
+  // Blocking closes the room's channel, not the socket: an authorised socket stays (it may
+  // carry other rooms), and hyperswarm dials nobody it is connected to, so neither side's
+  // lookups could ever open the link again on it.
+  const alice = await cluster.node('Alice')
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom('Unblock')
+  await mallory.joinRoom(room)
+  await connected(alice, mallory, room)
+  const mKey = mallory.memberKey(room)
+  await until('Mallory to be a member', () => alice.members(room).some((m) => m.key === mKey))
+  assert.ok((await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })).ok)
+  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+  await mallory.send(room, 'while blocked')
+  await new Promise((res) => setTimeout(res, 1000))
+  assert.ok(!(await texts(alice, room)).includes('while blocked'))
+  assert.ok((await alice.runCommand(`~unblock ${fingerprint(mKey)}`, { room })).ok)
+  await until('the link to open again', () => alice.peers(room).some((p) => p.key === mKey))
+  await waitForTexts(alice, room, ['while blocked'])
+  await mallory.send(room, 'after the unblock')
+  await waitForTexts(alice, room, ['after the unblock'])
+})
+
 test('a name nobody has, or two members share, is a clear error that changes nothing', async () => {
   const alice = await cluster.node('Alice')
   const twin1 = await cluster.node('Sam')

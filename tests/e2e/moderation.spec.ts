@@ -18,8 +18,7 @@ test('mute and block from the member list’s menu; both survive a restart and a
   alice,
   bob,
 }) => {
-  // A restart, and a relink after the unblock that may take one retry period.
-  test.setTimeout(120_000)
+  // A restart, and a relink after the unblock.
   test.setTimeout(120_000)
   await sharedRoom(alice, bob)
   await bob.send('before the mute')
@@ -106,8 +105,8 @@ test('mute and block from the member list’s menu; both survive a restart and a
   const unblock = bobByPrint.getByRole('menu').getByRole('menuitem')
   await expect(unblock).toHaveText(['Unblock'])
   await unblock.click()
-  // Relinking can take one retry period (30 s) when the first dial after the unblock
-  // fails: members who refused us are not dialed again sooner.
+  // The unblock reopens the room's channel on a socket still up, or dials Bob again; the
+  // wait is generous for a loaded machine.
   await alice.waitForPeers(1, 60_000)
   await expect(alice.message('while blocked')).toBeVisible({ timeout: 30_000 })
   await expect(alice.message('before the mute')).toBeVisible()

@@ -545,6 +545,7 @@ export class Room extends EventEmitter {
     this.vouched.delete(key)
     this.state.writers = this.state.writers.filter((k) => k !== key)
     this.ctx.scopes.releaseKey(key)
+    // The live range belongs to the core closed below: following again (~unblock) starts anew.
     this.fetch.forget(key)
     await this.timeline.removeWriter(key, true)
     const at = this.cores.indexOf(w.core)
