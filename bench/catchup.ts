@@ -15,7 +15,8 @@ import { spawnWorker } from './lib/worker'
 // same moment, the reader swarm's first raw connection (before any room handshake):
 // when has it emitted entry:added for all N, and for the newest 50 by timeline order?
 // Each figure is the median of READERS fresh reader processes on the same written room,
-// and the awaited case is also run at LARGER times the size, so the reader's peak RSS and
+// and the awaited case is also run at LARGER times the size (also READERS readers: a change
+// in fetch order once made it slower there alone), so the reader's peak RSS and
 // its heap after a full collection (all caught up, room still open) at two sizes show
 // whether catch-up memory grows with the history.
 // Written two ways: each send() awaited (one block per message, like people typing)
@@ -317,7 +318,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     }
     // Memory at a second size, same layout: flat means the reader's peak and what it
     // keeps do not grow with the number of messages it catches up on.
-    const big = await linkupRun(net.bootstrap, large, 'awaited', !ctx.quick, 1, ctx)
+    const big = await linkupRun(net.bootstrap, large, 'awaited', !ctx.quick, runs, ctx)
     const peakOf = (rs: Reader[]) => median(rs.map((x) => x.peakMiB))
     const heapOf = (rs: Reader[]) => median(rs.map((x) => x.heapMiB))
     rows.push(
@@ -325,7 +326,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
         name: `catch-up ${large} msgs (each send awaited)`,
         runs: big.readers.map((x) => x.allMs),
         unit: 'ms',
-        note: `context: the same at ${LARGER}× the size, one reader (for its memory); newest ${NEWEST} after ${ms(big.readers[0].newestMs)} ms`,
+        note: `context: the same at ${LARGER}× the size (for its memory); newest ${NEWEST} after ${big.readers.map((x) => ms(x.newestMs)).join(', ')} ms`,
       }),
       result({
         name: `catch-up reader peak RSS, ${total} msgs`,

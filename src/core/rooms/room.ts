@@ -21,10 +21,8 @@ import { WriterQuota } from './quota'
 import { ModerationList, type Moderation } from './moderation'
 import { Social } from './social'
 import { Presence } from './presence'
+import { CatchUp } from './fetch'
 
-const NEWEST_FIRST_BLOCKS = 64
-/** The backlog download starts once a writer's newest blocks are here, or after this. */
-const BACKLOG_AFTER_MS = 1000
 const ADMISSION_CHECK_MS = 5000
 /** A room channel the peer has not opened by then is closed (it held a place in the mesh). */
 const PENDING_CHANNEL_MS = 5000
@@ -95,7 +93,6 @@ export class Room extends EventEmitter {
   private readonly following = new Set<string>()
   private readonly vouched = new Set<string>()
   private readonly quotas = new Map<string, WriterQuota>()
-  private readonly ranges = new Map<string, any>()
   private readonly admission = new Admission()
   private admissionTimer: NodeJS.Timeout | null = null
   private readonly paired = new Map<any, () => void>()
@@ -104,8 +101,7 @@ export class Room extends EventEmitter {
   readonly sync: SyncTracker
   private readonly marks: Marks
   readonly moderation: ModerationList
-  private readonly tailRequested = new WeakMap<any, number>()
-  private readonly backlog = new WeakSet<any>()
+  private readonly fetch = new CatchUp((key) => !!this.quotas.get(key)?.paused)
   private readonly cores: any[] = []
   /** Cores this room replicates (writers, drives): attached on each of its open channels. */
   private readonly shared = new Map<string, any>()
@@ -400,7 +396,7 @@ export class Room extends EventEmitter {
       } else if (this.ctx.quotas && !quota.paused && quota.grew(core.length, core.byteLength))
         this.pause(key)
       if (quota.paused) return
-      this.fetchNewestFirst(core)
+      this.fetch.grew(core)
       this.scheduleUpdate(key)
       this.sync.poke()
     })
@@ -409,11 +405,7 @@ export class Room extends EventEmitter {
       this.scheduleUpdate(key)
       this.sync.poke()
     })
-    this.fetchNewestFirst(core)
-    // A writer we know nothing of yet (a key just gossiped to us) has no newest blocks to
-    // put first: its live range starts now, or its first message waits a second per hop.
-    if (core.length === 0) this.fetchBacklog(core)
-    else setTimeout(() => this.fetchBacklog(core), BACKLOG_AFTER_MS).unref?.()
+    this.fetch.follow(core)
     const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
@@ -433,40 +425,6 @@ export class Room extends EventEmitter {
       this.persist()
     }
     for (const ch of this.channels.values()) ch.sendWriters([key])
-  }
-
-  /**
-   * Asks for the newest blocks of a writer before its backlog, so someone who was away
-   * sees the latest messages first. The backlog (the full, live range) is asked for only
-   * once they are here: started together, its requests would share every peer's request
-   * slots with the newest blocks. A writer that grows while we hold all it had before
-   * needs no range of its own: the live range already asks for the new blocks.
-   */
-  private fetchNewestFirst(core: any): void {
-    const length = core.length
-    const known = this.tailRequested.get(core) ?? 0
-    if (length <= known) return
-    this.tailRequested.set(core, length)
-    if (known > 0 && this.backlog.has(core) && core.contiguousLength >= known) return
-    const start = Math.max(known, length - NEWEST_FIRST_BLOCKS, 0)
-    if (start >= length) return
-    const tail = core.download({ start, end: length })
-    if (!this.backlog.has(core)) {
-      const next = () => this.fetchBacklog(core)
-      tail.done().then(next, next)
-    }
-  }
-
-  /**
-   * The whole writer, live: everything not held yet, and every block it appends. Not
-   * while the writer is paused over its quota (resume() asks for the range then).
-   */
-  private fetchBacklog(core: any): void {
-    if (this.closed || this.backlog.has(core) || core.closing || core.closed) return
-    const key = b4a.toString(core.key, 'hex')
-    if (this.quotas.get(key)?.paused) return
-    this.backlog.add(core)
-    if (!this.ranges.has(key)) this.ranges.set(key, core.download({ start: 0, end: -1 }))
   }
 
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */
@@ -538,8 +496,7 @@ export class Room extends EventEmitter {
     const quota = this.quotas.get(key)
     const w = this.timeline.writers.get(key)
     if (!quota?.paused || !w) return
-    this.ranges.get(key)?.destroy()
-    this.ranges.delete(key)
+    this.fetch.pause(key)
     w.paused = quota.paused
     this.emit('member:paused', {
       room: this.key,
@@ -556,13 +513,7 @@ export class Room extends EventEmitter {
     if (!quota?.paused || !w) return false
     quota.resume(w.core.length, w.core.byteLength)
     w.paused = null
-    this.tailRequested.delete(w.core)
-    this.fetchNewestFirst(w.core)
-    // Everything held back so far as one bounded range, then the live range for what follows.
-    w.core.download({ start: 0, end: w.core.length })
-    this.ranges.get(key)?.destroy()
-    this.ranges.set(key, w.core.download({ start: 0, end: -1 }))
-    this.backlog.add(w.core)
+    this.fetch.resume(w.core)
     this.scheduleUpdate(key)
     this.sync.poke()
     return true
@@ -595,8 +546,7 @@ export class Room extends EventEmitter {
     this.state.writers = this.state.writers.filter((k) => k !== key)
     this.ctx.scopes.releaseKey(key)
     // The live range belongs to the core closed below: following again (~unblock) starts anew.
-    this.ranges.get(key)?.destroy()
-    this.ranges.delete(key)
+    this.fetch.forget(key)
     await this.timeline.removeWriter(key, true)
     const at = this.cores.indexOf(w.core)
     if (at >= 0) this.cores.splice(at, 1)
@@ -674,6 +624,7 @@ export class Room extends EventEmitter {
     if (this.closed) return
     await this.writer?.close()
     this.closed = true
+    this.fetch.close()
     this.mesh?.destroy()
     this.presence.close()
     this.sync.close()
