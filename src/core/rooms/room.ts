@@ -364,6 +364,8 @@ export class Room extends EventEmitter {
     this.following.delete(key)
     this.shared.delete(key)
     this.ctx.scopes.releaseKey(key)
+    // Gossiped keys come and go: nothing of a dropped one may stay behind.
+    this.fetch.forget(key)
     await this.timeline.removeWriter(key)
     const at = this.cores.indexOf(w.core)
     if (at >= 0) this.cores.splice(at, 1)
