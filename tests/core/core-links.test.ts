@@ -71,10 +71,12 @@ test('haves frames: malformed ones are dropped and counted, floods and lies cost
   const dropped = alice.stats.droppedFrames
   const malformed = [
     '{"haves":[]}',
-    `{"haves":[["${'z'.repeat(64)}",1]]}`,
-    `{"haves":[["${key()}",-1]]}`,
-    `{"haves":[["${key()}",1.5]]}`,
-    JSON.stringify({ haves: Array.from({ length: MAX_HAVES_PER_FRAME + 1 }, () => [key(), 1]) }),
+    `{"haves":[["${'z'.repeat(64)}",1,1]]}`,
+    `{"haves":[["${key()}",-1,0]]}`,
+    `{"haves":[["${key()}",1.5,1]]}`,
+    `{"haves":[["${key()}",2,3]]}`,
+    `{"haves":[["${key()}",2]]}`,
+    JSON.stringify({ haves: Array.from({ length: MAX_HAVES_PER_FRAME + 1 }, () => [key(), 1, 1]) }),
     '\u0000not json',
   ]
   for (const frame of malformed) haves.send(Buffer.from(frame))
@@ -85,11 +87,11 @@ test('haves frames: malformed ones are dropped and counted, floods and lies cost
 
   // A flood of made-up writers, and a lie about Bob's core: Alice remembers at most one
   // room's worth of writers for Mallory's link and follows none of the made-up ones.
-  const lie = [bob.memberKey(room), Number.MAX_SAFE_INTEGER]
+  const lie = [bob.memberKey(room), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
   for (let n = 0; n < 5; n++)
     haves.send(
       Buffer.from(
-        JSON.stringify({ haves: [lie, ...Array.from({ length: 255 }, () => [key(), 1e9])] }),
+        JSON.stringify({ haves: [lie, ...Array.from({ length: 255 }, () => [key(), 1e9, 1e9])] }),
       ),
     )
   const aliceRoom = roomOf(alice, room)

@@ -43,10 +43,15 @@ export const PresenceSchema = z.object({
 })
 export type PresenceFrame = z.infer<typeof PresenceSchema>
 export const MAX_HAVES_PER_FRAME = 256
-/** How many blocks of each writer the sender holds from the start (src/core/net/core-links.ts). */
+const blockCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+/** Per writer: the length the sender knows its core has, and how many blocks it holds (src/core/net/core-links.ts). */
 export const HavesSchema = z.object({
   haves: z
-    .array(z.tuple([hexKey, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]))
+    .array(
+      z
+        .tuple([hexKey, blockCount, blockCount])
+        .refine(([, length, held]) => held <= length, 'holds more blocks than the core has'),
+    )
     .min(1)
     .max(MAX_HAVES_PER_FRAME),
 })
@@ -63,7 +68,7 @@ export interface ChannelHandlers {
   /** A member's presence beacon, from the peer or passed on by it. */
   onpresence?(channel: RoomChannel, frame: PresenceFrame): void
   /** What the peer holds of some writers: [writer key, blocks from the start]. */
-  onhaves?(channel: RoomChannel, haves: Array<[string, number]>): void
+  onhaves?(channel: RoomChannel, haves: Array<[string, number, number]>): void
   /** A frame that failed validation: counted by the node, the connection stays. */
   ondropped(reason: string): void
 }
@@ -204,7 +209,7 @@ export class RoomChannel {
     if (this.linked) this.messages[4].send(encodeFrame(frame))
   }
 
-  sendHaves(haves: Array<[string, number]>): void {
+  sendHaves(haves: Array<[string, number, number]>): void {
     if (this.linked && haves.length) this.messages[5].send(encodeFrame({ haves }))
   }
 

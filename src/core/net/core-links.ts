@@ -13,9 +13,9 @@ import { attachCore } from './scope'
 //   link to it (its session may have come before we followed that writer, and was refused);
 // - every other core of the room is only *paired* on each link (a protomux map entry, no
 //   session): when the neighbour opens a session for it, we answer;
-// - neighbours tell each other how much of each writer they hold (the `haves` frame of
-//   the room channel, channel.ts); we attach a core on a link when that neighbour holds
-//   more of it than we do, one link at a time: another is tried only if the first has not
+// - neighbours tell each other how long each writer's core is and how many of its blocks
+//   they hold (the `haves` frame of the room channel, channel.ts); we attach a core on a
+//   link when that neighbour knows a longer core or holds more of it than we do, one link at a time: another is tried only if the first has not
 //   brought us up to date within STALL_MS.
 // An attached core stays attached on that link until the link closes: hypercore passes
 // on its new blocks there, and no haves are sent for it on that link.
@@ -25,7 +25,12 @@ import { attachCore } from './scope'
 /** How long a link we attached a core on may take to bring us its blocks before we try another. */
 export const STALL_MS = 1000
 
-export type Have = [key: string, length: number]
+/** A writer, the length we know it has (signed), and how many of its blocks we hold. */
+export type Have = [key: string, length: number, held: number]
+interface Holding {
+  length: number
+  held: number
+}
 
 /** A room link: the room channel of one connection, open and not refused. */
 export interface Link {
@@ -47,9 +52,9 @@ export class CoreLinks {
   private readonly cores = new Map<string, Entry>()
   private readonly links = new Map<any, Link>()
   /** Per link, what the neighbour said it holds of each writer (bounded per link). */
-  private readonly remote = new Map<any, Map<string, number>>()
-  /** Per link, what we last told it we hold, so an unchanged length is not sent again. */
-  private readonly told = new Map<any, Map<string, number>>()
+  private readonly remote = new Map<any, Map<string, Holding>>()
+  /** Per link, what we last told it we hold, so an unchanged figure is not sent again. */
+  private readonly told = new Map<any, Map<string, Holding>>()
   private readonly attached = new WeakMap<any, Set<any>>()
   private readonly grown = new Set<string>()
   private flushing = false
@@ -132,11 +137,15 @@ export class CoreLinks {
   received(link: Link, haves: Have[]): void {
     const remote = this.remote.get(link.conn)
     if (!remote || this.links.get(link.conn) !== link) return
-    for (const [key, length] of haves) {
+    for (const [key, length, count] of haves) {
       // Keys we do not follow are kept too (the writers frame that names them may be on its
       // way), but never more than a room has writers: a peer cannot grow this map.
       if (!remote.has(key) && remote.size >= MAX_WRITERS_PER_ROOM && !this.cores.has(key)) continue
-      remote.set(key, Math.max(length, remote.get(key) ?? 0))
+      const was = remote.get(key)
+      remote.set(key, {
+        length: Math.max(length, was?.length ?? 0),
+        held: Math.max(count, was?.held ?? 0),
+      })
       this.fetch(key)
     }
   }
@@ -177,10 +186,11 @@ export class CoreLinks {
     const entry = this.cores.get(key)
     const told = this.told.get(conn)
     if (!entry || !told || !this.announce(key) || this.isAttached(key, conn)) return null
-    const length = held(entry.core)
-    if (length === 0 || (told.get(key) ?? 0) >= length) return null
-    told.set(key, length)
-    return [key, length]
+    const now = holding(entry.core)
+    const was = told.get(key)
+    if (now.length === 0 || (was && was.length >= now.length && was.held >= now.held)) return null
+    told.set(key, now)
+    return [key, now.length, now.held]
   }
 
   private send(link: Link, haves: Have[]): void {
@@ -195,14 +205,17 @@ export class CoreLinks {
   private fetch(key: string, now = false): void {
     const entry = this.cores.get(key)
     if (!entry || entry.eager || this.closed || entry.core.closing) return
-    const have = held(entry.core)
+    // Behind a link that knows a longer core (we learn the length from it, so a gap shows)
+    // or holds more of its blocks; the one holding the most is asked first.
+    const mine = holding(entry.core)
     let best: any = null
-    let most = have
+    let most = -1
     for (const [conn, remote] of this.remote) {
-      const length = remote.get(key) ?? 0
-      if (length > most && !this.isAttached(key, conn) && !conn.destroyed) {
+      const r = remote.get(key)
+      if (!r || (r.length <= mine.length && r.held <= mine.held)) continue
+      if (r.held > most && !this.isAttached(key, conn) && !conn.destroyed) {
         best = conn
-        most = length
+        most = r.held
       }
     }
     if (best === null) return
@@ -231,7 +244,15 @@ function hypercorePair(core: any): { protocol: string; id: Buffer } {
   return { protocol: 'hypercore/alpha', id: core.discoveryKey }
 }
 
-/** The blocks of a core we can serve from the start without a hole. */
-function held(core: any): number {
-  return core.contiguousLength ?? core.length ?? 0
+/** The length we know a core has, and how many of its blocks are on disk here. */
+function holding(core: any): Holding {
+  const length = core.length ?? 0
+  const bitfield = core.core?.bitfield
+  const held =
+    length === 0
+      ? 0
+      : typeof bitfield?.countSet === 'function'
+        ? bitfield.countSet(0, length)
+        : (core.contiguousLength ?? 0)
+  return { length, held }
 }

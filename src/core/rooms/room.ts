@@ -404,7 +404,6 @@ export class Room extends EventEmitter {
         this.timeline.learned(key, core.length)
       } else if (this.ctx.quotas && !quota.paused && quota.grew(core.length, core.byteLength))
         this.pause(key)
-      this.links.grew(key)
       if (quota.paused) return
       this.fetchNewestFirst(core)
       this.scheduleUpdate(key)
