@@ -14,7 +14,8 @@ import { roomChannelId, writerProofMessage } from './crypto'
 // handshake hash under the room key, so only key holders can name it. Opening it, each
 // side shows its writer key for the room and signs this connection's handshake with it:
 // a peer is a member only for the writer key whose secret it holds. A bad signature
-// destroys the connection. After that the channel carries writer-key gossip, peer
+// destroys the connection. After that the channel carries writer-key gossip, what each
+// side holds of each writer (haves, net/core-links.ts), peer
 // exchange and pings. Every frame is size-checked and schema-validated.
 
 export const PROTOCOL = 'linkup/room/2'
@@ -41,6 +42,19 @@ export const PresenceSchema = z.object({
   hops: z.number().int().min(0).max(16),
 })
 export type PresenceFrame = z.infer<typeof PresenceSchema>
+export const MAX_HAVES_PER_FRAME = 256
+const blockCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+/** Per writer: the length the sender knows its core has, and how many blocks it holds (src/core/net/core-links.ts). */
+export const HavesSchema = z.object({
+  haves: z
+    .array(
+      z
+        .tuple([hexKey, blockCount, blockCount])
+        .refine(([, length, held]) => held <= length, 'holds more blocks than the core has'),
+    )
+    .min(1)
+    .max(MAX_HAVES_PER_FRAME),
+})
 
 export interface ChannelHandlers {
   /** Both sides proved the room key. `writer` is the peer's writer key in this room. */
@@ -53,6 +67,8 @@ export interface ChannelHandlers {
   ontyping?(channel: RoomChannel, typing: boolean): void
   /** A member's presence beacon, from the peer or passed on by it. */
   onpresence?(channel: RoomChannel, frame: PresenceFrame): void
+  /** What the peer holds of some writers: [writer key, blocks from the start]. */
+  onhaves?(channel: RoomChannel, haves: Array<[string, number, number]>): void
   /** A frame that failed validation: counted by the node, the connection stays. */
   ondropped(reason: string): void
 }
@@ -128,6 +144,7 @@ export class RoomChannel {
       this.channel.addMessage(frame(PingSchema, (m) => this.onping(m))),
       this.channel.addMessage(frame(TypingSchema, (m) => this.handlers.ontyping?.(this, m.typing))),
       this.channel.addMessage(frame(PresenceSchema, (m) => this.handlers.onpresence?.(this, m))),
+      this.channel.addMessage(frame(HavesSchema, (m) => this.handlers.onhaves?.(this, m.haves))),
     ]
     const sig = crypto.sign(
       writerProofMessage(this.id, conn.handshakeHash, conn.isInitiator),
@@ -190,6 +207,10 @@ export class RoomChannel {
 
   sendPresence(frame: PresenceFrame): void {
     if (this.linked) this.messages[4].send(encodeFrame(frame))
+  }
+
+  sendHaves(haves: Array<[string, number, number]>): void {
+    if (this.linked && haves.length) this.messages[5].send(encodeFrame({ haves }))
   }
 
   /** Round trip over this channel in ms, or -1 if the channel closed first. */

@@ -5,7 +5,8 @@ import { decodeBlock, entryId, parseEntryId } from '../../shared/entries'
 import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import type { FileRef, PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
 import { RoomChannel } from '../net/channel'
-import { attachCore, type CoreScopes } from '../net/scope'
+import type { CoreScopes } from '../net/scope'
+import { CoreLinks } from '../net/core-links'
 import type { HybridClock } from './clock'
 import { roomTopic } from '../net/crypto'
 import type { KeyPair } from '../identity'
@@ -103,9 +104,8 @@ export class Room extends EventEmitter {
   readonly moderation: ModerationList
   private readonly fetch = new CatchUp((key) => !!this.quotas.get(key)?.paused)
   private readonly cores: any[] = []
-  /** Cores this room replicates (writers, drives): attached on each of its open channels. */
-  private readonly shared = new Map<string, any>()
-  private readonly attached = new WeakMap<any, Set<any>>()
+  /** Which of this room's cores (writers, drives) replicate on which of its links. */
+  private readonly links = new CoreLinks((key) => key === this.own?.key || this.vouched.has(key))
   private closed = false
 
   constructor(
@@ -171,6 +171,7 @@ export class Room extends EventEmitter {
     await core.ready()
     this.cores.push(core)
     this.replicate(core)
+    core.on('append', () => this.links.grew(b4a.toString(core.key, 'hex')))
     this.own = await this.timeline.addWriter(core, true, this.ctx.profile().name)
     this.writer = new BatchWriter(
       core,
@@ -259,6 +260,7 @@ export class Room extends EventEmitter {
         },
         ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
         onpresence: (ch, frame) => this.presence.received(ch, frame),
+        onhaves: (ch, haves) => this.links.received(ch, haves),
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
           else {
@@ -284,12 +286,14 @@ export class Room extends EventEmitter {
     return !!ch && !ch.opened && !ch.closed && !ch.refusing
   }
 
-  /** Replicates a core of this room (a writer, a drive) on every channel open now and later. */
-  replicate(core: any): boolean {
+  /**
+   * Replicates a core of this room on its links: `eager` (our own writer, drives) on every
+   * link now and later; other writers where a neighbour holds more than we do (core-links.ts).
+   */
+  replicate(core: any, eager = true): boolean {
     const key = b4a.toString(core.key, 'hex')
     if (!this.ctx.scopes.claim(key, this.key)) return false
-    this.shared.set(key, core)
-    for (const ch of this.channels.values()) if (ch.linked) attachCore(core, ch.conn, this.attached)
+    this.links.add(core, eager)
     return true
   }
 
@@ -311,8 +315,8 @@ export class Room extends EventEmitter {
     this.ctx.authorised(ch.conn)
     this.mesh?.settled(ch.remoteKey, false)
     this.presence.linked(ch)
-    for (const core of this.shared.values()) attachCore(core, ch.conn, this.attached)
     ch.sendWriters([this.own.key, ...this.vouched])
+    this.links.open(ch)
     this.addWriter(ch.writer).catch(() => {})
     this.emit('peer:connected', this.peerInfo(ch))
     this.emit('room:updated')
@@ -323,6 +327,7 @@ export class Room extends EventEmitter {
     if (this.closed) return
     this.mesh?.settled(ch.remoteKey, !wasOpen || ch.remoteFull)
     if (!wasOpen || ch.refusing || ch.remoteFull) return
+    this.links.close(ch)
     if (this.openChannels().length === 0) this.mesh?.lost()
     this.social.typing.stop(ch.writer)
     this.presence.left(ch.writer)
@@ -362,7 +367,7 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.seen || w.own) return
     this.following.delete(key)
-    this.shared.delete(key)
+    this.links.remove(key)
     this.ctx.scopes.releaseKey(key)
     // Gossiped keys come and go: nothing of a dropped one may stay behind.
     this.fetch.forget(key)
@@ -383,7 +388,7 @@ export class Room extends EventEmitter {
     const core = this.ctx.store.get({ key: Buffer.from(key, 'hex') })
     this.cores.push(core)
     await core.ready()
-    if (this.closed || !this.replicate(core)) return
+    if (this.closed || !this.replicate(core, false)) return
     const quota = new WriterQuota()
     this.quotas.set(key, quota)
     let started = core.length > 0
@@ -403,6 +408,7 @@ export class Room extends EventEmitter {
       this.sync.poke()
     })
     core.on('download', (seq: number) => {
+      this.links.grew(key)
       this.timeline.downloaded(key, seq)
       this.scheduleUpdate(key)
       this.sync.poke()
@@ -427,6 +433,7 @@ export class Room extends EventEmitter {
       this.persist()
     }
     for (const ch of this.channels.values()) ch.sendWriters([key])
+    this.links.grew(key)
   }
 
   /** Coalesces bursts of appends/downloads into one timeline read at a time per writer. */
@@ -543,7 +550,7 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.own) return
     this.following.delete(key)
-    this.shared.delete(key)
+    this.links.remove(key)
     this.vouched.delete(key)
     this.state.writers = this.state.writers.filter((k) => k !== key)
     this.ctx.scopes.releaseKey(key)
@@ -603,6 +610,8 @@ export class Room extends EventEmitter {
   /** The connection closed (the node listens once per connection, not once per room). */
   detach(conn: any): void {
     this.paired.delete(conn)
+    const ch = this.channels.get(conn)
+    if (ch) this.links.close(ch)
     this.channels.delete(conn)
   }
 
@@ -628,6 +637,7 @@ export class Room extends EventEmitter {
     this.closed = true
     this.fetch.close()
     this.mesh?.destroy()
+    this.links.destroy()
     this.presence.close()
     this.sync.close()
     this.timeline.close()

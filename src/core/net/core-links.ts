@@ -1,0 +1,258 @@
+import b4a from 'b4a'
+import Protomux from 'protomux'
+import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
+import { MAX_HAVES_PER_FRAME } from './channel'
+import { attachCore } from './scope'
+
+// Which of a room's cores replicate on which of its links. Attaching every writer core on
+// every link costs one hypercore replication session per core per link, each opened,
+// synced and answered: a crowd of 32 opened ~5,600 at once on one event loop, and that,
+// not the mesh, is what made its messages take seconds. Instead:
+// - eager cores (our own writer, drives) are attached on every link, so what we append
+//   reaches our neighbours at once, and each neighbour's own writer is attached on the
+//   link to it (its session may have come before we followed that writer, and was refused);
+// - every other core of the room is only *paired* on each link (a protomux map entry, no
+//   session): when the neighbour opens a session for it, we answer;
+// - neighbours tell each other how long each writer's core is and how many of its blocks
+//   they hold (the `haves` frame of the room channel, channel.ts); we attach a core on a
+//   link when that neighbour knows a longer core or holds more of it than we do, one link at a time: another is tried only if the first has not
+//   brought us up to date within STALL_MS.
+// An attached core stays attached on that link until the link closes: hypercore passes
+// on its new blocks there, and no haves are sent for it on that link.
+// Room isolation holds as before: a core is paired and attached only on the channels of
+// its own room (the caller claims it in CoreScopes first).
+
+/** How long a link we attached a core on may take to bring us its blocks before we try another. */
+export const STALL_MS = 1000
+
+/** A writer, the length we know it has (signed), and how many of its blocks we hold. */
+export type Have = [key: string, length: number, held: number]
+interface Holding {
+  length: number
+  held: number
+}
+
+/** A room link: the room channel of one connection, open and not refused. */
+export interface Link {
+  readonly conn: any
+  /** The neighbour's own writer key: its core is always attached on the link to its author. */
+  readonly writer: string
+  sendHaves(haves: Have[]): void
+}
+
+interface Entry {
+  core: any
+  eager: boolean
+  /** When we last attached this core on a link because we were behind (ms). */
+  fetchedAt: number
+  timer: NodeJS.Timeout | null
+}
+
+export class CoreLinks {
+  private readonly cores = new Map<string, Entry>()
+  private readonly links = new Map<any, Link>()
+  /** Per link, what the neighbour said it holds of each writer (bounded per link). */
+  private readonly remote = new Map<any, Map<string, Holding>>()
+  /** Per link, what we last told it we hold, so an unchanged figure is not sent again. */
+  private readonly told = new Map<any, Map<string, Holding>>()
+  private readonly attached = new WeakMap<any, Set<any>>()
+  private readonly grown = new Set<string>()
+  private flushing = false
+  private closed = false
+
+  /** `announce(key)`: whether we may tell neighbours about this writer (one we vouch for). */
+  constructor(private readonly announce: (key: string) => boolean) {}
+
+  /** A core of this room: eager ones are attached on every link, others paired. */
+  add(core: any, eager: boolean): void {
+    const key = b4a.toString(core.key, 'hex')
+    if (this.closed || this.cores.has(key)) return
+    this.cores.set(key, { core, eager, fetchedAt: 0, timer: null })
+    for (const link of this.links.values())
+      this.offer(core, eager || link.writer === key, link.conn)
+    if (!eager) this.fetch(key)
+  }
+
+  remove(key: string): void {
+    const entry = this.cores.get(key)
+    if (!entry) return
+    this.cores.delete(key)
+    if (entry.timer) clearTimeout(entry.timer)
+    for (const conn of this.links.keys()) {
+      if (!conn.destroyed) Protomux.from(conn).unpair(hypercorePair(entry.core))
+    }
+  }
+
+  /** A link opened: pair or attach every core, and tell the neighbour what we hold. */
+  open(link: Link): void {
+    if (this.closed || this.links.has(link.conn)) return
+    this.links.set(link.conn, link)
+    this.remote.set(link.conn, new Map())
+    this.told.set(link.conn, new Map())
+    for (const [key, { core, eager }] of this.cores)
+      this.offer(core, eager || link.writer === key, link.conn)
+    const haves: Have[] = []
+    for (const key of this.cores.keys()) {
+      const have = this.haveOf(key, link.conn)
+      if (have) haves.push(have)
+    }
+    this.send(link, haves)
+  }
+
+  close(link: Link): void {
+    if (this.links.get(link.conn) !== link) return
+    this.links.delete(link.conn)
+    this.remote.delete(link.conn)
+    this.told.delete(link.conn)
+    // A core we were fetching over this link looks for another source at once.
+    for (const [key, entry] of this.cores) if (!entry.eager) this.fetch(key, true)
+  }
+
+  /** Our copy of a core grew (an append, a download) or became announceable: tell the links. */
+  grew(key: string): void {
+    if (this.closed || !this.cores.has(key)) return
+    this.grown.add(key)
+    if (this.flushing) return
+    this.flushing = true
+    // Coalesced: a burst of downloads is one frame per link.
+    setImmediate(() => {
+      this.flushing = false
+      const keys = [...this.grown]
+      this.grown.clear()
+      if (this.closed) return
+      for (const link of this.links.values()) {
+        const haves: Have[] = []
+        for (const k of keys) {
+          const have = this.haveOf(k, link.conn)
+          if (have) haves.push(have)
+        }
+        this.send(link, haves)
+      }
+      // What we now hold may still be behind a neighbour: keep fetching.
+      for (const k of keys) this.fetch(k)
+    })
+  }
+
+  /** A neighbour's haves frame (already schema-checked): remembered, and fetched from where we are behind. */
+  received(link: Link, haves: Have[]): void {
+    const remote = this.remote.get(link.conn)
+    if (!remote || this.links.get(link.conn) !== link) return
+    for (const [key, length, count] of haves) {
+      // Keys we do not follow are kept too (the writers frame that names them may be on its
+      // way), but never more than a room has writers: a peer cannot grow this map.
+      if (!remote.has(key) && remote.size >= MAX_WRITERS_PER_ROOM && !this.cores.has(key)) continue
+      const was = remote.get(key)
+      remote.set(key, {
+        length: Math.max(length, was?.length ?? 0),
+        held: Math.max(count, was?.held ?? 0),
+      })
+      this.fetch(key)
+    }
+  }
+
+  /** Whether a core is attached on a connection (a replication session is, or was, opened). */
+  isAttached(key: string, conn: any): boolean {
+    return !!this.attached.get(conn)?.has(key)
+  }
+
+  destroy(): void {
+    this.closed = true
+    for (const entry of this.cores.values()) if (entry.timer) clearTimeout(entry.timer)
+    this.cores.clear()
+    this.links.clear()
+    this.remote.clear()
+    this.told.clear()
+  }
+
+  private offer(core: any, eager: boolean, conn: any): void {
+    if (eager) {
+      attachCore(core, conn, this.attached)
+      return
+    }
+    if (conn.destroyed) return
+    // The neighbour opening a session for this core is answered by attaching it here. The
+    // wait lets hypercore's channel take the incoming open before protomux decides to
+    // reject it (it does so once this returns and nobody took it).
+    Protomux.from(conn).pair(hypercorePair(core), () => {
+      const key = b4a.toString(core.key, 'hex')
+      if (this.closed || this.cores.get(key)?.core !== core || !this.links.has(conn)) return
+      attachCore(core, conn, this.attached)
+      return new Promise<void>((resolve) => setImmediate(resolve))
+    })
+  }
+
+  /** What to tell a link about a core, if anything: not on a link where it is attached. */
+  private haveOf(key: string, conn: any): Have | null {
+    const entry = this.cores.get(key)
+    const told = this.told.get(conn)
+    if (!entry || !told || !this.announce(key) || this.isAttached(key, conn)) return null
+    const now = holding(entry.core)
+    const was = told.get(key)
+    if (now.length === 0 || (was && was.length >= now.length && was.held >= now.held)) return null
+    told.set(key, now)
+    return [key, now.length, now.held]
+  }
+
+  private send(link: Link, haves: Have[]): void {
+    for (let i = 0; i < haves.length; i += MAX_HAVES_PER_FRAME)
+      link.sendHaves(haves.slice(i, i + MAX_HAVES_PER_FRAME))
+  }
+
+  /**
+   * Attaches a core on the link that holds the most of it, if we are behind that link and
+   * have not just attached it elsewhere for the same reason (then look again after STALL_MS).
+   */
+  private fetch(key: string, now = false): void {
+    const entry = this.cores.get(key)
+    if (!entry || entry.eager || this.closed || entry.core.closing) return
+    // Behind a link that knows a longer core (we learn the length from it, so a gap shows)
+    // or holds more of its blocks; the one holding the most is asked first.
+    const mine = holding(entry.core)
+    let best: any = null
+    let most = -1
+    for (const [conn, remote] of this.remote) {
+      const r = remote.get(key)
+      if (!r || (r.length <= mine.length && r.held <= mine.held)) continue
+      if (r.held > most && !this.isAttached(key, conn) && !conn.destroyed) {
+        best = conn
+        most = r.held
+      }
+    }
+    if (best === null) return
+    const wait = entry.fetchedAt + STALL_MS - Date.now()
+    if (wait > 0 && !now) {
+      entry.timer ??= setTimeout(() => {
+        entry.timer = null
+        this.fetch(key)
+      }, wait)
+      entry.timer.unref?.()
+      return
+    }
+    entry.fetchedAt = Date.now()
+    attachCore(entry.core, best, this.attached)
+    if (!entry.timer) {
+      entry.timer = setTimeout(() => {
+        entry.timer = null
+        this.fetch(key)
+      }, STALL_MS)
+      entry.timer.unref?.()
+    }
+  }
+}
+
+function hypercorePair(core: any): { protocol: string; id: Buffer } {
+  return { protocol: 'hypercore/alpha', id: core.discoveryKey }
+}
+
+/** The length we know a core has, and how many of its blocks are on disk here. */
+function holding(core: any): Holding {
+  const length = core.length ?? 0
+  const bitfield = core.core?.bitfield
+  const held =
+    length === 0
+      ? 0
+      : typeof bitfield?.countSet === 'function'
+        ? bitfield.countSet(0, length)
+        : (core.contiguousLength ?? 0)
+  return { length, held }
+}

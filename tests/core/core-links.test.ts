@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, test } from 'node:test'
+import { MAX_WRITERS_PER_ROOM } from '../../src/shared/limits'
+import type { LinkupNode } from '../../src/core/node'
+import { MAX_HAVES_PER_FRAME } from '../../src/core/net/channel'
+import { Cluster, connected, waitForTexts } from '../helpers/nodes'
+import { removeTempDirs, until } from '../helpers/net'
+
+// Which writer cores replicate on which links (src/core/net/core-links.ts): only where a
+// neighbour needs them, told by the `haves` frame of the room channel. Messages and
+// history must still reach everyone; a peer's haves frames cannot break that.
+
+let cluster: Cluster
+before(async () => {
+  cluster = await Cluster.start()
+})
+after(async () => {
+  await cluster.close()
+  await removeTempDirs()
+})
+
+const roomOf = (node: LinkupNode, room: string): any => (node as any).rooms_.get(room)
+
+/** Replication sessions this node holds for the room's writer cores (one per core per link). */
+function sessions(node: LinkupNode, room: string): number {
+  let n = 0
+  for (const w of roomOf(node, room).timeline.writers.values()) n += w.core.peers.length
+  return n
+}
+
+test('a writer core is replicated only on the links that need it; every message reaches everyone', async () => {
+  const names = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay']
+  const nodes: LinkupNode[] = []
+  for (const name of names) nodes.push(await cluster.node(name))
+  const { key: room } = await nodes[0].createRoom('Links')
+  for (const node of nodes.slice(1)) await node.joinRoom(room)
+  for (const node of nodes)
+    await until(`${node.profile.name} to have a link`, () => node.peers(room).length > 0, 30_000)
+  const sent = names.map((name) => `hello from ${name}`)
+  await Promise.all(nodes.map((node, i) => node.send(room, sent[i])))
+  for (const node of nodes) await waitForTexts(node, room, sent, 30_000)
+  // Every core on every link would be links × 6 cores, seen from each end. Here each link
+  // carries the two members' own cores, and another writer's only where it was fetched.
+  const all = nodes.reduce((sum, node) => sum + node.peers(room).length * nodes.length, 0)
+  const held = nodes.reduce((sum, node) => sum + sessions(node, room), 0)
+  assert.ok(held <= all * 0.75, `${held} sessions, every core on every link would be ${all}`)
+})
+
+/** Mallory's open room channel to Alice, through which she sends raw frames. */
+function channelTo(mallory: LinkupNode, alice: LinkupNode, room: string): any {
+  const aliceSwarmKey = alice.swarm.keyPair.publicKey.toString('hex')
+  return [...roomOf(mallory, room).channels.values()].find(
+    (c: any) => c.opened && c.remoteKey === aliceSwarmKey,
+  )
+}
+
+test('haves frames: malformed ones are dropped and counted, floods and lies cost a bounded map, nothing is lost', async () => {
+  const alice = await cluster.node('Alice')
+  const bob = await cluster.node('Bob')
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom('Haves')
+  await bob.joinRoom(room)
+  await mallory.joinRoom(room)
+  await connected(alice, bob, room)
+  await connected(alice, mallory, room)
+  const ch = channelTo(mallory, alice, room)
+  const haves = ch.messages[5]
+  const key = () => randomBytes(32).toString('hex')
+
+  const dropped = alice.stats.droppedFrames
+  const malformed = [
+    '{"haves":[]}',
+    `{"haves":[["${'z'.repeat(64)}",1,1]]}`,
+    `{"haves":[["${key()}",-1,0]]}`,
+    `{"haves":[["${key()}",1.5,1]]}`,
+    `{"haves":[["${key()}",2,3]]}`,
+    `{"haves":[["${key()}",2]]}`,
+    JSON.stringify({ haves: Array.from({ length: MAX_HAVES_PER_FRAME + 1 }, () => [key(), 1, 1]) }),
+    '\u0000not json',
+  ]
+  for (const frame of malformed) haves.send(Buffer.from(frame))
+  await until(
+    'each malformed haves frame to be counted',
+    () => alice.stats.droppedFrames - dropped >= malformed.length,
+  )
+
+  // A flood of made-up writers, and a lie about Bob's core: Alice remembers at most one
+  // room's worth of writers for Mallory's link and follows none of the made-up ones.
+  const lie = [bob.memberKey(room), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+  for (let n = 0; n < 5; n++)
+    haves.send(
+      Buffer.from(
+        JSON.stringify({ haves: [lie, ...Array.from({ length: 255 }, () => [key(), 1e9, 1e9])] }),
+      ),
+    )
+  const aliceRoom = roomOf(alice, room)
+  const malloryConn = channelTo(alice, mallory, room).conn
+  await until(
+    'the flood to be read',
+    () => aliceRoom.links.remote.get(malloryConn)?.size >= MAX_WRITERS_PER_ROOM,
+  )
+  assert.ok(aliceRoom.links.remote.get(malloryConn).size <= MAX_WRITERS_PER_ROOM)
+  await bob.send(room, 'Bob after the lie')
+  await mallory.send(room, 'Mallory still a member')
+  await waitForTexts(alice, room, ['Bob after the lie', 'Mallory still a member'])
+  assert.equal(alice.members(room).length, 3, 'Alice, Bob and Mallory: no made-up writer')
+  assert.equal(aliceRoom.timeline.writers.size, 3, 'no made-up writer followed')
+  assert.ok(
+    alice.peers(room).some((p) => p.key === mallory.memberKey(room)),
+    'well-formed frames: Mallory stays',
+  )
+})
+
+test('history a neighbour holds reaches a late joiner through it, without its author', async () => {
+  const ann = await cluster.node('Ann2')
+  const ben = await cluster.node('Ben2')
+  const { key: room } = await ann.createRoom('Late')
+  await ben.joinRoom(room)
+  await connected(ann, ben, room)
+  const written = Array.from({ length: 40 }, (_, i) => `early ${i}`)
+  for (const text of written) await ann.send(room, text)
+  await waitForTexts(ben, room, written)
+  const annKey = ann.memberKey(room)
+  await ann.close()
+  const cat = await cluster.node('Cat2')
+  await cat.joinRoom(room)
+  await connected(ben, cat, room)
+  await waitForTexts(cat, room, written, 30_000)
+  // Ann's core reached Cat on the link to Ben, attached there because Ben said he held it.
+  const link = channelTo(cat, ben, room)
+  assert.ok(roomOf(cat, room).links.isAttached(annKey, link.conn))
+})
