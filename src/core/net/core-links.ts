@@ -1,6 +1,7 @@
 import b4a from 'b4a'
 import Protomux from 'protomux'
 import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
+import { heldCount } from '../held'
 import { MAX_HAVES_PER_FRAME } from './channel'
 import { attachCore } from './scope'
 
@@ -246,13 +247,5 @@ function hypercorePair(core: any): { protocol: string; id: Buffer } {
 
 /** The length we know a core has, and how many of its blocks are on disk here. */
 function holding(core: any): Holding {
-  const length = core.length ?? 0
-  const bitfield = core.core?.bitfield
-  const held =
-    length === 0
-      ? 0
-      : typeof bitfield?.countSet === 'function'
-        ? bitfield.countSet(0, length)
-        : (core.contiguousLength ?? 0)
-  return { length, held }
+  return { length: core.length ?? 0, held: heldCount(core) ?? core.contiguousLength ?? 0 }
 }

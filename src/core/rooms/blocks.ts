@@ -1,3 +1,5 @@
+import { heldCount } from '../held'
+
 /**
  * Whether a block is on disk here, from hypercore's in-memory bitfield: undefined where
  * the pinned version does not expose one (then storage is asked). A block known to be
@@ -51,10 +53,9 @@ export async function readLocalBlocksAt(core: any, seqs: number[]): Promise<Arra
  * where the pinned version does not expose one, count with has() a block at a time.
  */
 export async function heldBlocks(core: any): Promise<number> {
+  const counted = heldCount(core)
+  if (counted !== null) return counted
   const length = core.length
-  if (length === 0) return 0
-  const bitfield = core.core?.bitfield
-  if (typeof bitfield?.countSet === 'function') return bitfield.countSet(0, length)
   let held = 0
   for (let seq = 0; seq < length; seq++) if (await core.has(seq).catch(() => false)) held++
   return held
