@@ -123,7 +123,7 @@ export function TimelineList(props: {
     estimateSize,
     getItemKey,
     measureElement: sizes.measure,
-    overscan: 6,
+    overscan: 2,
     // The list's size before it is measured: the window's, so the very first render
     // already holds the rows in view rather than none and a second pass.
     initialRect: { width: window.innerWidth, height: window.innerHeight },

@@ -14,6 +14,8 @@ import { WINDOW_STEP, type TimelineWindow } from './timeline-window'
 
 /** Entries loaded ahead of the reader: older pages are asked for this far above the view. */
 const PREFETCH_ROWS = 2500
+/** The first prefetch waits at most this long for an idle moment after the first paint. */
+const IDLE_TIMEOUT_MS = 250
 /** The window slides this close to its top or bottom edge (in screens). */
 const SLIDE_SCREENS = 4
 
@@ -24,6 +26,16 @@ export function afterPaint(fn: () => void): () => void {
   return () => {
     cancelAnimationFrame(frame)
     clearTimeout(timer)
+  }
+}
+
+/** The first frame painted, once the page has nothing more urgent to do (or `timeoutMs` passed). */
+export function afterIdle(fn: () => void, timeoutMs = IDLE_TIMEOUT_MS): () => void {
+  let idle: number | undefined
+  const cancel = afterPaint(() => (idle = requestIdleCallback(fn, { timeout: timeoutMs })))
+  return () => {
+    cancel()
+    if (idle !== undefined) cancelIdleCallback(idle)
   }
 }
 
@@ -40,11 +52,12 @@ export function useTimelineFollow(opts: {
   const { room, store, timeline, version, win, virtualizer, scrollRef } = opts
   const { lo } = win
   const follow = useRef((_slideNow?: boolean) => {})
-  // Not before the first rows are on screen: a page arriving meanwhile would hold them up.
+  // Not before the first rows are on screen and the page is idle: a page of history
+  // asked for meanwhile would hold up the first frame, or the first input after it.
   const painted = useRef(false)
   useEffect(
     () =>
-      afterPaint(() => {
+      afterIdle(() => {
         painted.current = true
         follow.current()
       }),
