@@ -47,6 +47,8 @@ export function TimelineList(props: {
   room: RoomInfo
   editingId: string | null
   onEdit: (entry: TimelineEntry) => void
+  /** The list's size as the loading line before it was laid out, if it was. */
+  initialSize?: { width: number; height: number } | null
 }): ReactElement {
   const { room } = props
   const store = useStore()
@@ -117,6 +119,9 @@ export function TimelineList(props: {
     [sizes, shapeOf],
   )
 
+  const initialRect = useRef(
+    props.initialSize ?? { width: window.innerWidth, height: window.innerHeight },
+  )
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
@@ -124,9 +129,10 @@ export function TimelineList(props: {
     getItemKey,
     measureElement: sizes.measure,
     overscan: 2,
-    // The list's size before it is measured: the window's, so the very first render
-    // already holds the rows in view rather than none and a second pass.
-    initialRect: { width: window.innerWidth, height: window.innerHeight },
+    // The list's size before it is measured (the loading line's, or else the window's),
+    // so the very first render already holds the rows in view rather than none and a
+    // second pass.
+    initialRect: initialRect.current,
     paddingStart: headerHeight,
     paddingEnd: END_PADDING_PX,
     // Mounted once the first page is in: start at the end, so the first frame already
@@ -134,7 +140,7 @@ export function TimelineList(props: {
     initialOffset: () => {
       let total = HEADER_ESTIMATE_PX + END_PADDING_PX
       for (let i = 0; i < count; i++) total += estimateSize(i)
-      return Math.max(0, total - window.innerHeight)
+      return Math.max(0, total - initialRect.current.height)
     },
   })
 
@@ -142,10 +148,7 @@ export function TimelineList(props: {
   useLayoutEffect(() => {
     const el = scrollRef.current
     if (dividerIndex > 0) virtualizer.scrollToIndex(dividerIndex, { align: 'center' })
-    else if (el && count > 0) {
-      el.scrollTop = el.scrollHeight
-      virtualizer.scrollToIndex(count - 1, { align: 'end' })
-    }
+    else if (el && count > 0) virtualizer.scrollToEnd()
   }, [])
 
   const onMove = useTimelineFollow({ room, store, timeline, version, win, virtualizer, scrollRef })
