@@ -8,7 +8,7 @@ import type {
   TimelineEntry,
 } from '../../shared/types'
 import { RoomTimeline } from './timeline'
-import { PAGE_IDLE_MS, PAGE_IDLE_TIMEOUT_MS, whenIdle } from './idle'
+import { IDLE_GAP_MS, PAGE_IDLE_TIMEOUT_MS, whenIdle } from './idle'
 
 // Everything the UI knows, fed by LinkupApi replies and engine events. Plain state
 // with subscribe/getState for useSyncExternalStore; timelines live beside it, one
@@ -55,6 +55,8 @@ export const OLDER_PAGE_SIZE = 500
 const ROOMS_REFRESH_MS = 60
 const ACTIVE_KEY = 'linkup.activeRoom'
 const MEMBER_SETTLE_MS = 500
+/** The member list waits at most this long after the first page for an idle moment. */
+const MEMBERS_AFTER_PAGE_MS = 250
 /** Renames and writers found by gossip have no event: the open room's list is re-read. */
 const MEMBERS_REFRESH_MS = 5000
 /** A burst of room updates (arrivals, moderation) re-reads the member list once. */
@@ -227,8 +229,14 @@ export class AppStore {
     this.atBottom = true
     this.set({ active: key, divider })
     const t = this.timeline(key)
-    if (!t.loaded && !t.loading) void this.loadOlder(key)
-    void this.refreshMembers(key)
+    if (t.loaded || t.loading) void this.refreshMembers(key)
+    else {
+      // The messages first: the member list renders once the first page is drawn, not
+      // in the frame that draws it.
+      void this.loadOlder(key)
+        .then(() => whenIdle(IDLE_GAP_MS, MEMBERS_AFTER_PAGE_MS))
+        .then(() => this.refreshMembers(key))
+    }
   }
 
   async loadOlder(room: string): Promise<void> {
@@ -243,7 +251,7 @@ export class AppStore {
       const page = await this.api.loadHistory({ room, before, limit })
       // An older page is asked for far ahead of the reader: merged between two frames
       // of their scrolling rather than in the middle of one. The first page is awaited.
-      if (t.loaded) await whenIdle(PAGE_IDLE_MS, PAGE_IDLE_TIMEOUT_MS)
+      if (t.loaded) await whenIdle(IDLE_GAP_MS, PAGE_IDLE_TIMEOUT_MS)
       stale = t.generation !== generation
       if (!stale) t.prepend(page, limit)
     } catch (err) {

@@ -3,8 +3,8 @@
 // merged into the store, and the render it causes) makes that frame late. The browser
 // knows when a frame is done and how long until the next: requestIdleCallback says.
 
-/** A gap long enough for a page of history to be merged and rendered, ms. */
-export const PAGE_IDLE_MS = 8
+/** A gap long enough for a page of history to be merged and rendered (or a panel), ms. */
+export const IDLE_GAP_MS = 8
 /** Waited at most, then the work runs anyway: the reader may be waiting for it. */
 export const PAGE_IDLE_TIMEOUT_MS = 150
 
