@@ -211,6 +211,8 @@ async function run(ctx: BenchContext): Promise<Result[]> {
   const total = size(ctx, 100_000, 3_000)
   const rounds = size(ctx, 40, 5)
   const contexts = size(ctx, 5, 2)
+  // The figure sits near its target: judged as the median of several runs of `contexts`.
+  const paintRuns = size(ctx, 3, 1)
   const scrollPasses = size(ctx, 3, 1)
   const net = await testnet()
   const { a: writer, b: viewer, room } = await connectedPair(net.bootstrap)
@@ -235,18 +237,22 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     if (seen < total) throw new Error(`viewer has ${seen}/${total} messages`)
     ctx.log(`the viewer holds all ${total} messages`)
 
-    ctx.log(`first paint of the room in ${contexts} fresh browser contexts`)
+    ctx.log(`first paint of the room in ${paintRuns} x ${contexts} fresh browser contexts`)
     // Each load is a new context: no HTTP cache, no compiled code, as when the app opens.
-    const paints: number[] = []
+    const paints: number[][] = []
     const rowsIn: number[] = []
     let view!: Awaited<ReturnType<typeof openPage>>
-    for (let k = 0; k < contexts; k++) {
-      view = await openPage(browser, viewer)
-      const first = await waitProbe(view.page, 'first paint', (p) => p.firstPaintAt > 0)
-      paints.push(first.firstPaintAt - first.historyAt)
-      rowsIn.push(first.firstRowsAt - first.historyAt)
-      if (k === 0) await view.stopProfile('renderer-first-load')
-      if (k < contexts - 1) await view.close()
+    for (let r = 0; r < paintRuns; r++) {
+      const run: number[] = []
+      for (let k = 0; k < contexts; k++) {
+        view = await openPage(browser, viewer)
+        const first = await waitProbe(view.page, 'first paint', (p) => p.firstPaintAt > 0)
+        run.push(first.firstPaintAt - first.historyAt)
+        rowsIn.push(first.firstRowsAt - first.historyAt)
+        if (r === 0 && k === 0) await view.stopProfile('renderer-first-load')
+        if (r < paintRuns - 1 || k < contexts - 1) await view.close()
+      }
+      paints.push(run)
     }
     pages.push(view)
     await sleep(500)
@@ -316,17 +322,17 @@ async function run(ctx: BenchContext): Promise<Result[]> {
       await sleep(30)
     }
 
-    const ps = summarize(paints)
+    const paintP50s = paints.map((run) => summarize(run).p50)
     const rs = summarize(render)
     const rp = summarize(renderPaint)
     const vs = summarize(visible)
     return [
       result({
         name: `renderer: first paint p50, ${total} msgs`,
-        value: ps.p50,
+        runs: paintP50s,
         unit: 'ms',
         target: le(100),
-        note: `history:load reply to the first painted frame with rows, in ${ps.n} fresh browser contexts (each a cold start, as when the app opens): ${paints.map((p) => p.toFixed(0)).join(', ')} ms; rows were in the DOM after ${summarize(rowsIn).p50.toFixed(0)} ms (p50).`,
+        note: `history:load reply to the first painted frame with rows, p50 of ${contexts} fresh browser contexts (each a cold start, as when the app opens), median of ${paintRuns} such runs: ${paints.map((run) => run.map((p) => p.toFixed(0)).join(', ')).join(' / ')} ms; rows were in the DOM after ${summarize(rowsIn).p50.toFixed(0)} ms (p50 of all).`,
       }),
       result({
         name: `renderer: frames dropped scrolling to oldest, ${total} msgs`,
