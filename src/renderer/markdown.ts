@@ -9,13 +9,21 @@ import { deceptiveLink, safeLink } from './links'
 // remote image would tell its host who read the message (and the CSP would block it
 // anyway). A link whose text could mislead (links.ts) shows its real target after it.
 
+// Highlighting costs far more than parsing, and some grammars grow worse than linearly
+// (highlight.js's Markdown took 0.7 s for a 16 KiB block, the longest message anyone may
+// send): a hostile member could freeze the reader with a screen of them. Longer code is
+// shown as plain, escaped text, as code viewers do with big files.
+/** Code blocks up to this many characters are highlighted. */
+export const HIGHLIGHT_MAX_CHARS = 4096
+
 const md: InstanceType<typeof MarkdownIt> = new MarkdownIt({
   html: false,
   linkify: true,
   breaks: true,
   typographer: false,
   highlight(code, lang) {
-    const language = lang && hljs.getLanguage(lang) ? lang : null
+    const language =
+      lang && code.length <= HIGHLIGHT_MAX_CHARS && hljs.getLanguage(lang) ? lang : null
     try {
       const out = language
         ? hljs.highlight(code, { language, ignoreIllegals: true }).value

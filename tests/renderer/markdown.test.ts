@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { isEmojiOnly, isPlainText, renderMarkdown } from '../../src/renderer/markdown'
+import {
+  HIGHLIGHT_MAX_CHARS,
+  isEmojiOnly,
+  isPlainText,
+  renderMarkdown,
+} from '../../src/renderer/markdown'
 import { safeLink } from '../../src/renderer/links'
 
 // Message text comes from anyone holding the room key: what markdown.ts produces is set
@@ -49,6 +54,20 @@ test('fenced code is highlighted and escaped; unknown languages are escaped too'
   const unknown = renderMarkdown('```nosuchlang\n<script>x</script>\n```')
   assert.match(unknown, /&lt;script&gt;x&lt;\/script&gt;/)
   assert.doesNotMatch(unknown, /<script>/)
+})
+
+test('code longer than the highlight limit is shown escaped, not highlighted', () => {
+  // Markdown's grammar in highlight.js is worse than linear: the case a member could use
+  // to stall every reader's page.
+  const line = '*[<b>x</b>](y) '
+  const long = line.repeat(Math.ceil((HIGHLIGHT_MAX_CHARS + 1) / line.length))
+  const big = renderMarkdown('```markdown\n' + long + '\n```')
+  assert.match(big, /<pre class="code"><code class="hljs">/)
+  assert.doesNotMatch(big, /hljs-|language-/)
+  assert.match(big, /&lt;b&gt;x&lt;\/b&gt;/)
+  assert.doesNotMatch(big, /<b>/)
+  const short = line.repeat(Math.floor(HIGHLIGHT_MAX_CHARS / line.length))
+  assert.match(renderMarkdown('```markdown\n' + short + '\n```'), /language-markdown/)
 })
 
 test('emoji-only messages are detected; text and digits are not', () => {
