@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium'
 import { rgbPng, sineWav } from '../helpers/media'
 import { SHELL, expect, sharedRoom, test, type App } from './fixtures'
+import { call } from './page-api'
 
 // Files end to end: through the attach button, the chunked upload contract and the
 // media URLs, between two real engines on a private testnet.
@@ -18,38 +19,6 @@ test.use({
     ],
   },
 })
-
-/** A `command` of src/shared/ipc.ts from inside the page: window.linkup, or the shell's socket. */
-async function call(page: Page, command: string, args: unknown): Promise<any> {
-  return page.evaluate(
-    async ({ command, args }) => {
-      const w = window as any
-      if (w.linkup) {
-        const method: Record<string, string> = {
-          'file:uploadStart': 'uploadStart',
-          'file:uploadChunk': 'uploadChunk',
-          'file:uploadFinish': 'uploadFinish',
-          'file:url': 'fileUrl',
-        }
-        return w.linkup[method[command]](args)
-      }
-      const token = new URLSearchParams(location.search).get('token')
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`)
-      await new Promise((resolve) => (ws.onopen = resolve))
-      const reply = await new Promise<any>((resolve) => {
-        ws.onmessage = (ev) => {
-          const msg = JSON.parse(ev.data)
-          if (msg.id === 1) resolve(msg.reply)
-        }
-        ws.send(JSON.stringify({ id: 1, command, args: [args] }))
-      })
-      ws.close()
-      if (!reply.ok) throw new Error(reply.error)
-      return reply.value
-    },
-    { command, args },
-  )
-}
 
 /** Fetches a media URL in the page; returns the status, a few headers and the SHA-256. */
 async function fetchInPage(page: Page, url: string) {

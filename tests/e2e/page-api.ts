@@ -8,6 +8,7 @@ const METHODS: Record<string, string> = {
   'file:uploadStart': 'uploadStart',
   'file:uploadChunk': 'uploadChunk',
   'file:uploadFinish': 'uploadFinish',
+  'file:url': 'fileUrl',
   'message:send': 'sendMessage',
 }
 
