@@ -133,12 +133,18 @@ export class Mesh {
 
   /** Looks the topic up again now if the room needs members (network came back, socket died). */
   refresh(): void {
-    if (!this.destroyed && this.short) this.lookup()
+    if (!this.destroyed && this.wanting) this.lookup()
   }
 
-  /** Fewer links than the target, or fewer we dialed ourselves than the reserve. */
-  private get short(): boolean {
-    return this.need(this.peers.linked()) > 0
+  /**
+   * Fewer links than the target, or fewer we dialed ourselves than the reserve, even counting
+   * the dials in flight: only then is a lookup worth its cost. In a crowd joining at once,
+   * each member looked up every 250 ms while its first dials were still on their way, and
+   * those DHT queries delayed the very handshakes they waited for. A dial that fails
+   * settles, and the next scheduled lookup runs.
+   */
+  private get wanting(): boolean {
+    return this.need(this.peers.linked()) - this.dialing.size > 0
   }
 
   private need(linked: Map<string, boolean>): number {
@@ -184,7 +190,7 @@ export class Mesh {
     this.timer = setTimeout(() => {
       this.timer = null
       if (this.destroyed) return
-      if (this.short) this.lookup()
+      if (this.wanting) this.lookup()
       this.step++
       this.schedule(LOOKUP_DELAYS_MS[this.step] ?? LOOKUP_EVERY_MS)
     }, delay)
@@ -201,7 +207,7 @@ export class Mesh {
     }
     this.looking = this.run().finally(() => {
       this.looking = null
-      if (this.again && !this.destroyed && this.short) this.lookup()
+      if (this.again && !this.destroyed && this.wanting) this.lookup()
     })
     this.again = false
   }
