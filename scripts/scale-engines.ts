@@ -19,7 +19,8 @@ console.log(
   `${count} engines: message to all p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms ` +
     `(${s.n} deliveries); set-up ${(r.setupMs / 1000).toFixed(1)} s; RSS ${r.rssPerEngine.toFixed(1)} MiB ` +
     `and heap ${r.heapPerEngine.toFixed(1)} MiB per engine; ${r.sessions} replication sessions; ` +
-    `peers per engine ${Math.min(...r.degrees)}–${Math.max(...r.degrees)}`,
+    `peers per engine ${Math.min(...r.degrees)}–${Math.max(...r.degrees)}` +
+    (r.cpuPerMessage ? `; CPU ${r.cpuPerMessage.toFixed(0)} ms per message` : ''),
 )
 await worker.close()
 process.exit(0)
