@@ -310,20 +310,6 @@ export class LinkupNode extends EngineEmitter {
       () => this.config.save(),
     )
     this.rooms_.set(state.key, room)
-    // Members are looked for while the room opens (its drive, cores and first entry take a
-    // few hundred ms when many join at once); their connections wait for it to be open.
-    room.findMembers()
-    try {
-      await this.fillRoom(room, state)
-    } catch (err) {
-      await room.close().catch(() => {})
-      throw err
-    }
-    return room
-  }
-
-  private async fillRoom(room: Room, state: RoomConfig): Promise<void> {
-    const keyBuf = room.keyBuf
     this.files.attach(room) // first, so file entries carry their fileState when emitted
     const drives = await this.files.openRoom(room, {
       namespace: this.identity.driveNamespace(keyBuf),
@@ -377,6 +363,7 @@ export class LinkupNode extends EngineEmitter {
       hello.resend()
       room.attach(conn, hello.proved(room.keyBuf))
     }
+    return room
   }
 
   /** Unread counts move with every arrival: tell the shells, at most every ROOM_UPDATE_MS. */

@@ -107,8 +107,6 @@ export class Room extends EventEmitter {
   /** Which of this room's cores (writers, drives) replicate on which of its links. */
   private readonly links = new CoreLinks((key) => key === this.own?.key || this.vouched.has(key))
   private closed = false
-  /** open() has finished (a connection that came while it ran is not dead weight). */
-  private isOpen = false
 
   constructor(
     private readonly ctx: RoomContext,
@@ -202,18 +200,6 @@ export class Room extends EventEmitter {
       (this.own.avatar?.drive ?? null) !== (avatar?.drive ?? null)
     if (core.length === 0 || this.own.name !== this.ctx.profile().name || avatarChanged)
       await this.announceProfile()
-    this.findMembers()
-    this.presence.start()
-    this.isOpen = true
-  }
-
-  /**
-   * Announces the room and starts looking for members, if not yet done. The node calls this
-   * before opening the room's drive and cores: the DHT's answers take a few hundred ms, and
-   * connections that arrive before the room is open wait for it (attach() below).
-   */
-  findMembers(): void {
-    if (this.mesh || this.closed) return
     this.mesh = new Mesh(
       this.ctx.swarm,
       this.topic,
@@ -221,6 +207,7 @@ export class Room extends EventEmitter {
       { linked: () => this.linked() },
       () => this.emit('room:updated'),
     )
+    this.presence.start()
   }
 
   /** Swarm keys of peers whose channel here is open or on its way, not refused: true if we dialed. */
@@ -293,12 +280,8 @@ export class Room extends EventEmitter {
     }, PENDING_CHANNEL_MS).unref?.()
   }
 
-  /**
-   * A room channel on this socket that would be a link once it opens (not one refusing), or
-   * the room is still opening (its channels wait for that: findMembers).
-   */
+  /** A room channel on this socket that would be a link once it opens (not one refusing). */
   linking(conn: any): boolean {
-    if (!this.isOpen && !this.closed) return true
     const ch = this.channels.get(conn)
     return !!ch && !ch.opened && !ch.closed && !ch.refusing
   }
