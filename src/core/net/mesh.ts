@@ -30,6 +30,8 @@ const RETRY_AFTER_MS = 30_000
 const MAX_CANDIDATES = 512
 /** Dials in flight at once per room. */
 const MAX_DIALS = 4
+/** …while the room has no link yet. */
+const FIRST_DIALS = 1
 
 /**
  * Links a member dials for itself (3 of a cap of 8); the rest of the cap is left for others
@@ -238,7 +240,10 @@ export class Mesh {
   private fill(): void {
     if (this.destroyed) return
     const linked = this.peers.linked()
-    let need = Math.min(this.need(linked) - this.dialing.size, MAX_DIALS - this.dialing.size)
+    // Alone, one dial at a time: in a crowd every handshake in flight slows all the others,
+    // and the first link comes sooner for everyone when each member has one on its way.
+    const most = linked.size === 0 ? FIRST_DIALS : MAX_DIALS
+    let need = Math.min(this.need(linked) - this.dialing.size, most - this.dialing.size)
     if (need <= 0) return
     const now = Date.now()
     const pool = [...this.candidates]
