@@ -62,6 +62,11 @@ interface ScaleRun {
   busy?: number
   /** Hypercore replication sessions (one per writer core per connection) across all engines. */
   sessions?: number
+  /**
+   * CPU time of the process (main thread and thread pool) per message sent, ms: less swayed
+   * by other work on the machine than the delivery times, for before/after pairs.
+   */
+  cpuPerMessage?: number
 }
 
 /** Counts replication sessions from engine internals: evidence for the memory figure. */
@@ -118,6 +123,8 @@ async function linkup(
       if ((busy < CALM_LOOP && !grew) || performance.now() - started > SETUP_LIMIT_MS) break
     }
     const setupMs = performance.now() - started
+    const profiler = await startProfile(process.env.SCALE_PROF)
+    const cpu0 = process.cpuUsage()
     const sender = nodes[0]
     const others = nodes.slice(1)
     const samples: number[] = []
@@ -146,6 +153,8 @@ async function linkup(
       reached.push(got)
       samples.push(...times.map((t) => t - start))
     }
+    const cpu = process.cpuUsage(cpu0)
+    await profiler?.stop()
     const degrees = nodes.map((n) => n.peers(room).length)
     await settle()
     return {
@@ -157,9 +166,28 @@ async function linkup(
       setupMs,
       busy,
       sessions,
+      cpuPerMessage: (cpu.user + cpu.system) / 1000 / (messages + 1),
     }
   } finally {
     await Promise.all(nodes.map((n) => n.close()))
+  }
+}
+
+/** SCALE_PROF=file (scripts/scale-engines.ts): a CPU profile of the sending phase only. */
+async function startProfile(file: string | undefined): Promise<{ stop(): Promise<void> } | null> {
+  if (!file) return null
+  const { Session } = await import('node:inspector/promises')
+  const fs = await import('node:fs')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop')
+      fs.writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
   }
 }
 

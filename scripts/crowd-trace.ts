@@ -12,6 +12,7 @@
 //   npx tsx scripts/crowd-trace.ts [members=32] [watch ms=10000]
 import fs from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import type { LinkupNode } from '../src/core/node'
 import type { TimelineEntry } from '../src/shared/types'
@@ -41,13 +42,25 @@ const firstPeer: Array<number | null> = nodes.map(() => null)
 const reached = new Map<string, Map<number, number>>()
 nodes.forEach((_, i) => reached.set(text200(i), new Map([[i, 0]])))
 
+// CPU time the process spent from the start until every member had a peer, and until every
+// message had reached everyone: less swayed by other work on the machine than wall time.
+let cpu0 = process.cpuUsage()
+const cpuMs = () => {
+  const u = process.cpuUsage(cpu0)
+  return Math.round((u.user + u.system) / 1000)
+}
+let cpuAllPeered: number | null = null
+let cpuAllReached: number | null = null
 nodes.forEach((node, i) => {
   node.on('peer:connected', () => {
     if (firstPeer[i] === null) firstPeer[i] = t()
+    if (cpuAllPeered === null && firstPeer.every((x) => x !== null)) cpuAllPeered = cpuMs()
   })
   node.on('entry:added', (e: TimelineEntry) => {
     const got = e.text === undefined ? undefined : reached.get(e.text)
     if (got && !got.has(i)) got.set(i, t())
+    if (cpuAllReached === null && [...reached.values()].every((g) => g.size === count))
+      cpuAllReached = cpuMs()
   })
 })
 
@@ -118,9 +131,18 @@ function components(): number[] {
   return sizes
 }
 
+// CROWD_PROF=file: a CPU profile of the window from the common start to the end of the watch.
+const profFile = process.env.CROWD_PROF
+const inspector = profFile ? new Session() : null
+if (inspector) {
+  inspector.connect()
+  await inspector.post('Profiler.enable')
+  await inspector.post('Profiler.start')
+}
 const lag = monitorEventLoopDelay({ resolution: 10 })
 lag.enable()
 t0 = performance.now()
+cpu0 = process.cpuUsage()
 const joining = Promise.all(
   nodes.map(async (node, i) => {
     await node.joinRoom(roomKey)
@@ -151,14 +173,26 @@ while (t() < limitMs) {
   if (all === count && firstPeer.every((x) => x !== null)) break
 }
 await joining
+if (inspector && profFile) {
+  const { profile } = await inspector.post('Profiler.stop')
+  fs.writeFileSync(profFile, JSON.stringify(profile))
+}
 const allAt = [...reached.values()].map((got) =>
   got.size === count ? Math.max(...got.values()) : null,
 )
+console.log(`cpu (ms) until all had a peer ${cpuAllPeered}, until all reached all ${cpuAllReached}`)
 console.log('first peer (ms):', firstPeer.join(' '))
 console.log('message reached all (ms):', allAt.join(' '))
 fs.mkdirSync('.tmp', { recursive: true })
 fs.writeFileSync('.tmp/crowd-events.txt', events.join('\n') + '\n')
 console.log(`${events.length} events in .tmp/crowd-events.txt`)
+const sum = (f: (n: any) => number) => nodes.reduce((a, n) => a + f(n), 0)
+console.log(
+  `half-open drops ${sum((n) => n.halfOpen.dropped)}; client connects attempted ` +
+    `${sum((n) => n.swarm.stats.connects.client.attempted)}, opened ` +
+    `${sum((n) => n.swarm.stats.connects.client.opened)}; server connections ` +
+    `${sum((n) => n.swarm.stats.connects.server.opened)}`,
+)
 await Promise.all(nodes.map((n) => n.close()))
 await removeTempDirs()
 process.exit(0)

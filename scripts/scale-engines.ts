@@ -19,7 +19,18 @@ console.log(
   `${count} engines: message to all p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms ` +
     `(${s.n} deliveries); set-up ${(r.setupMs / 1000).toFixed(1)} s; RSS ${r.rssPerEngine.toFixed(1)} MiB ` +
     `and heap ${r.heapPerEngine.toFixed(1)} MiB per engine; ${r.sessions} replication sessions; ` +
-    `peers per engine ${Math.min(...r.degrees)}–${Math.max(...r.degrees)}`,
+    `peers per engine ${Math.min(...r.degrees)}–${Math.max(...r.degrees)}` +
+    (r.cpuPerMessage ? `; CPU ${r.cpuPerMessage.toFixed(0)} ms per message` : ''),
 )
+if (process.env.SCALE_DETAIL) {
+  // Per message (count-1 arrivals each, in order): the slowest arrival and the 90th percentile.
+  const per = count - 1
+  const rows: string[] = []
+  for (let m = 0; m * per < r.samples.length; m++) {
+    const one = r.samples.slice(m * per, (m + 1) * per).sort((a: number, b: number) => a - b)
+    rows.push(`${one[Math.floor(one.length * 0.9)].toFixed(0)}/${one[one.length - 1].toFixed(0)}`)
+  }
+  console.log(`per message p90/max (ms): ${rows.join(' ')}`)
+}
 await worker.close()
 process.exit(0)

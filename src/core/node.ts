@@ -313,7 +313,7 @@ export class LinkupNode extends EngineEmitter {
     this.files.attach(room) // first, so file entries carry their fileState when emitted
     const drives = await this.files.openRoom(room, {
       namespace: this.identity.driveNamespace(keyBuf),
-      replicate: (core) => room.replicate(core),
+      replicate: (core, eager) => room.replicate(core, eager),
       foreign: (key) => {
         const owner = this.scopes.belongsTo(key)
         return owner !== undefined && owner !== room.key

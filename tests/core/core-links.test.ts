@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { MAX_WRITERS_PER_ROOM } from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
 import { MAX_HAVES_PER_FRAME } from '../../src/core/net/channel'
 import { Cluster, connected, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { removeTempDirs, tempDir, until } from '../helpers/net'
 
 // Which writer cores replicate on which links (src/core/net/core-links.ts): only where a
 // neighbour needs them, told by the `haves` frame of the room channel. Messages and
@@ -130,4 +132,30 @@ test('history a neighbour holds reaches a late joiner through it, without its au
   // Ann's core reached Cat on the link to Ben, attached there because Ben said he held it.
   const link = channelTo(cat, ben, room)
   assert.ok(roomOf(cat, room).links.isAttached(annKey, link.conn))
+})
+
+test("a member's own drive is served to whoever opens it, not pushed on every link", async () => {
+  const ann = await cluster.node('Ann3')
+  const ben = await cluster.node('Ben3')
+  const { key: room } = await ann.createRoom('Drives')
+  await ben.joinRoom(room)
+  await connected(ann, ben, room)
+  const driveKey = ann.drives(room).key
+  const link = channelTo(ann, ben, room)
+  assert.ok(
+    !roomOf(ann, room).links.isAttached(driveKey, link.conn),
+    'no session for a drive the neighbour never opened',
+  )
+  // Ben reads a file entry of Ann's and opens her drive: Ann answers on that link.
+  const dir = await tempDir('linkup-drive-')
+  const file = path.join(dir, 'note.txt')
+  await fs.writeFile(file, 'served when asked')
+  const sent = await ann.sendFile(room, file)
+  await until('Ben to see the file entry', async () =>
+    (await ben.history(room, { limit: 10 })).some((e) => e.id === sent.id),
+  )
+  const got = await ben.download(room, sent.id)
+  assert.equal(got.entry.fileState, 'ready')
+  assert.equal(got.fetched, 'served when asked'.length)
+  assert.ok(roomOf(ann, room).links.isAttached(driveKey, link.conn), 'answered once asked')
 })

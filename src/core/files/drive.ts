@@ -22,8 +22,11 @@ const HOME_NAMESPACE = 'linkup-drive'
 export interface DriveScope {
   /** Corestore namespace of the member's own drive for the room (derived from seed and room key). */
   namespace: string
-  /** Replicates a core on the room's channels; false if it is a core of another room. */
-  replicate(core: any): boolean
+  /**
+   * Replicates a core on the room's channels; false if it is a core of another room.
+   * `eager: false`: only answered where a neighbour asks for it (net/core-links.ts).
+   */
+  replicate(core: any, eager?: boolean): boolean
   /** Whether a key is a core of another of our rooms. */
   foreign(key: string): boolean
   /** A member's drive opened here: reopened on every start, so what we hold we serve. */
@@ -69,8 +72,11 @@ export class Drives {
     this.own = new Hyperdrive(this.store.namespace(this.scope?.namespace ?? HOME_NAMESPACE))
     await this.own.ready()
     const blobs = await this.own.getBlobs()
-    this.scope?.replicate(this.own.core)
-    this.scope?.replicate(blobs.core)
+    // Our own drive is served to whoever opens it (a member who read one of our file
+    // entries), not pushed on every link: attaching its two cores on each link cost every
+    // link four replication sessions, refused by neighbours who never opened the drive.
+    this.scope?.replicate(this.own.core, false)
+    this.scope?.replicate(blobs.core, false)
   }
 
   get key(): string {

@@ -9,11 +9,13 @@ import { attachCore } from './scope'
 // every link costs one hypercore replication session per core per link, each opened,
 // synced and answered: a crowd of 32 opened ~5,600 at once on one event loop, and that,
 // not the mesh, is what made its messages take seconds. Instead:
-// - eager cores (our own writer, drives) are attached on every link, so what we append
-//   reaches our neighbours at once, and each neighbour's own writer is attached on the
-//   link to it (its session may have come before we followed that writer, and was refused);
-// - every other core of the room is only *paired* on each link (a protomux map entry, no
-//   session): when the neighbour opens a session for it, we answer;
+// - eager cores (our own writer, other members' drives we opened) are attached on every
+//   link, so what we append reaches our neighbours at once and a file we want is asked of
+//   everyone, and each neighbour's own writer is attached on the link to it (its session
+//   may have come before we followed that writer, and was refused);
+// - every other core of the room, our own drive among them, is only *paired* on each link
+//   (a protomux map entry, no session): when the neighbour opens a session for it, we
+//   answer (a member opens our drive when it reads one of our file entries);
 // - neighbours tell each other how long each writer's core is and how many of its blocks
 //   they hold (the `haves` frame of the room channel, channel.ts); we attach a core on a
 //   link when that neighbour knows a longer core or holds more of it than we do, one link at a time: another is tried only if the first has not

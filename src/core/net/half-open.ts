@@ -1,4 +1,5 @@
 import b4a from 'b4a'
+import { performance } from 'node:perf_hooks'
 
 // A socket we dialled can be "open" while the peer never got it. hyperdht opens the
 // client's secret stream as soon as the Noise handshake, carried over the DHT, is done:
@@ -18,6 +19,8 @@ import b4a from 'b4a'
 export const FIRST_BYTE_MS = 60
 /** The most a peer's wait grows to (the 1 s no-room-channel reaper covers the rest). */
 const MAX_FIRST_BYTE_MS = 1000
+/** Event-loop utilisation over the wait above which our own loop, not the peer, is suspect. */
+const BUSY_LOOP = 0.9
 /** Re-arms allowed when our own event loop, not the peer, made the wait run out. */
 const MAX_LAG_RETRIES = 3
 /** Peers whose learned wait is remembered; oldest forgotten first. */
@@ -46,10 +49,15 @@ export class HalfOpenGuard {
     let retries = 0
     const arm = () => {
       const due = Date.now() + wait
+      const loop = performance.eventLoopUtilization()
       timer = setTimeout(() => {
-        // A blocked event loop fires this late, before the I/O that waited behind it: give
-        // the peer its window again instead of blaming it for our own lag.
-        if (Date.now() - due > wait && retries++ < MAX_LAG_RETRIES) return arm()
+        // A blocked event loop fires this late, before the I/O that waited behind it; a
+        // saturated one (many members joining at once, in one process in the benchmarks)
+        // may not have run the peer's side yet, or read what it sent: give the peer its
+        // window again instead of blaming it for our own load.
+        const late = Date.now() - due > wait
+        const busy = performance.eventLoopUtilization(loop).utilization > BUSY_LOOP
+        if ((late || busy) && retries++ < MAX_LAG_RETRIES) return arm()
         // Timers run before the poll phase: let pending reads land before deciding.
         setImmediate(() => this.check(conn, key, wait))
       }, wait)

@@ -30,6 +30,13 @@ const RETRY_AFTER_MS = 30_000
 const MAX_CANDIDATES = 512
 /** Dials in flight at once per room. */
 const MAX_DIALS = 4
+/** …while the room has no link yet, plus one for each dial in flight longer than this: */
+const FIRST_DIALS = 1
+/**
+ * a key that leads nowhere (a keyless swarm announcing the topic, a made-up key passed on)
+ * holds its dial until DIAL_TIMEOUT_MS, and must not hold a lone member's only one.
+ */
+const ALONE_DIAL_PATIENCE_MS = 2000
 
 /**
  * Links a member dials for itself (3 of a cap of 8); the rest of the cap is left for others
@@ -61,6 +68,9 @@ export class Mesh {
   readonly reserve: number
   private readonly candidates = new Map<string, { tried: number }>()
   private readonly dialing = new Map<string, NodeJS.Timeout>()
+  /** When each dial in flight started (ms). */
+  private readonly dialedAt = new Map<string, number>()
+  private patience: NodeJS.Timeout | null = null
   private timer: NodeJS.Timeout | null = null
   private step = 0
   private looking: Promise<void> | null = null
@@ -133,12 +143,18 @@ export class Mesh {
 
   /** Looks the topic up again now if the room needs members (network came back, socket died). */
   refresh(): void {
-    if (!this.destroyed && this.short) this.lookup()
+    if (!this.destroyed && this.wanting) this.lookup()
   }
 
-  /** Fewer links than the target, or fewer we dialed ourselves than the reserve. */
-  private get short(): boolean {
-    return this.need(this.peers.linked()) > 0
+  /**
+   * Fewer links than the target, or fewer we dialed ourselves than the reserve, even counting
+   * the dials in flight: only then is a lookup worth its cost. In a crowd joining at once,
+   * each member looked up every 250 ms while its first dials were still on their way, and
+   * those DHT queries delayed the very handshakes they waited for. A dial that fails
+   * settles, and the next scheduled lookup runs.
+   */
+  private get wanting(): boolean {
+    return this.need(this.peers.linked()) - this.dialing.size > 0
   }
 
   private need(linked: Map<string, boolean>): number {
@@ -184,7 +200,7 @@ export class Mesh {
     this.timer = setTimeout(() => {
       this.timer = null
       if (this.destroyed) return
-      if (this.short) this.lookup()
+      if (this.wanting) this.lookup()
       this.step++
       this.schedule(LOOKUP_DELAYS_MS[this.step] ?? LOOKUP_EVERY_MS)
     }, delay)
@@ -201,7 +217,7 @@ export class Mesh {
     }
     this.looking = this.run().finally(() => {
       this.looking = null
-      if (this.again && !this.destroyed && this.short) this.lookup()
+      if (this.again && !this.destroyed && this.wanting) this.lookup()
     })
     this.again = false
   }
@@ -232,7 +248,10 @@ export class Mesh {
   private fill(): void {
     if (this.destroyed) return
     const linked = this.peers.linked()
-    let need = Math.min(this.need(linked) - this.dialing.size, MAX_DIALS - this.dialing.size)
+    // Alone, one dial at a time: in a crowd every handshake in flight slows all the others,
+    // and the first link comes sooner for everyone when each member has one on its way.
+    const most = linked.size === 0 ? this.aloneDials() : MAX_DIALS
+    let need = Math.min(this.need(linked) - this.dialing.size, most - this.dialing.size)
     if (need <= 0) return
     const now = Date.now()
     const pool = [...this.candidates]
@@ -249,8 +268,26 @@ export class Mesh {
     }
   }
 
+  /** Dials allowed in flight while alone: one, and one more per dial that is taking long. */
+  private aloneDials(): number {
+    const now = Date.now()
+    let slow = 0
+    for (const at of this.dialedAt.values()) if (now - at >= ALONE_DIAL_PATIENCE_MS) slow++
+    return Math.min(MAX_DIALS, FIRST_DIALS + slow)
+  }
+
   private dial(key: string): void {
     this.candidates.set(key, { tried: Date.now() })
+    this.dialedAt.set(key, Date.now())
+    if (this.peers.linked().size === 0 && !this.patience) {
+      // Alone: if this dial takes long, another may start (fill() otherwise runs only on
+      // events: a lookup's answers, a link settling).
+      this.patience = setTimeout(() => {
+        this.patience = null
+        this.fill()
+      }, ALONE_DIAL_PATIENCE_MS)
+      this.patience.unref?.()
+    }
     this.attempted()
     this.dialing.set(
       key,
@@ -264,6 +301,7 @@ export class Mesh {
     if (!timer) return
     clearTimeout(timer)
     this.dialing.delete(key)
+    this.dialedAt.delete(key)
     // The connection, if any, stays; hyperswarm just stops redialing it by itself.
     this.swarm.leavePeer(b4a.from(key, 'hex'))
   }
@@ -286,6 +324,7 @@ export class Mesh {
   destroy(): void {
     this.destroyed = true
     if (this.timer) clearTimeout(this.timer)
+    if (this.patience) clearTimeout(this.patience)
     for (const key of [...this.dialing.keys()]) this.endDial(key)
   }
 }

@@ -287,8 +287,9 @@ export class Room extends EventEmitter {
   }
 
   /**
-   * Replicates a core of this room on its links: `eager` (our own writer, drives) on every
-   * link now and later; other writers where a neighbour holds more than we do (core-links.ts).
+   * Replicates a core of this room on its links: `eager` (our own writer, drives we opened)
+   * on every link now and later; others (writers, our own drive) where a neighbour asks for
+   * them or holds more than we do (core-links.ts).
    */
   replicate(core: any, eager = true): boolean {
     const key = b4a.toString(core.key, 'hex')
