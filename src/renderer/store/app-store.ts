@@ -8,7 +8,7 @@ import type {
   TimelineEntry,
 } from '../../shared/types'
 import { RoomTimeline } from './timeline'
-import { IDLE_GAP_MS, PAGE_IDLE_TIMEOUT_MS, whenIdle } from './idle'
+import { IDLE_GAP_MS, whenIdle } from './idle'
 
 // Everything the UI knows, fed by LinkupApi replies and engine events. Plain state
 // with subscribe/getState for useSyncExternalStore; timelines live beside it, one
@@ -249,9 +249,6 @@ export class AppStore {
       const before = t.loaded ? t.oldestOrder : undefined
       const limit = t.loaded ? OLDER_PAGE_SIZE : FIRST_PAGE_SIZE
       const page = await this.api.loadHistory({ room, before, limit })
-      // An older page is asked for far ahead of the reader: merged between two frames
-      // of their scrolling rather than in the middle of one. The first page is awaited.
-      if (t.loaded) await whenIdle(IDLE_GAP_MS, PAGE_IDLE_TIMEOUT_MS)
       stale = t.generation !== generation
       if (!stale) t.prepend(page, limit)
     } catch (err) {
