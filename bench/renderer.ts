@@ -15,8 +15,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/chromium'
 // The renderer in Chromium through the browser shell, watched by an injected probe
 // (lib/page-probe.ts) so the measured code is exactly what users run.
 //   first paint: a room holding N messages; from the history:load reply arriving in the
-//     page to the end of the first frame that shows message rows; p50 over fresh
-//     browser contexts (each a cold start, as when the app opens)
+//     page to the end of the first frame that shows message rows; p50 over 5 fresh
+//     browser contexts (each a cold start, as when the app opens), median of 3 such runs
 //   scroll to oldest: from the newest message to the oldest, one screen per step at 60
 //     steps a second, loading older pages on the way; frames dropped while it runs
 //   DOM nodes: elements in the document once that room is shown

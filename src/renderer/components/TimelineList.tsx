@@ -82,6 +82,9 @@ export function TimelineList(props: {
   const dividerIndex = dividerAt - lo
   const newCount = useMemo(() => {
     if (dividerAt < 0 || !divider) return 0
+    // No more entries after the line than the engine counted unread: its count stands,
+    // without a pass over up to 100,000 entries each time a page or a message lands.
+    if (entries.length - dividerAt <= divider.unread) return divider.unread
     let n = 0
     for (let i = dividerAt; i < entries.length; i++) if (!entries[i].own) n++
     return Math.max(n, divider.unread)
