@@ -58,14 +58,7 @@ function channelTo(mallory: LinkupNode, alice: LinkupNode, room: string): any {
 }
 
 test('haves frames: malformed ones are dropped and counted, floods and lies cost a bounded map, nothing is lost', async () => {
-  const alice = await cluster.node('Alice')
-  const bob = await cluster.node('Bob')
-  const mallory = await cluster.node('Mallory')
-  const { key: room } = await alice.createRoom('Haves')
-  await bob.joinRoom(room)
-  await mallory.joinRoom(room)
-  await connected(alice, bob, room)
-  await connected(alice, mallory, room)
+  const { alice, bob, mallory, room } = await cluster.trio('Haves')
   const ch = channelTo(mallory, alice, room)
   const haves = ch.messages[5]
   const key = () => randomBytes(32).toString('hex')

@@ -39,14 +39,7 @@ after(async () => {
 })
 
 test('a flood of 200,000 messages: others still arrive, all of it arrives once, memory stays bounded', async () => {
-  const alice = await cluster.node('Alice')
-  const bob = await cluster.node('Bob')
-  const mallory = await cluster.node('Mallory')
-  const { key: room } = await alice.createRoom('Flood')
-  await bob.joinRoom(room)
-  await mallory.joinRoom(room)
-  await connected(alice, bob, room)
-  await connected(alice, mallory, room)
+  const { alice, bob, mallory, room } = await cluster.trio('Flood')
   await mallory.send(room, 'before the flood')
   await waitForTexts(alice, room, ['before the flood'])
 

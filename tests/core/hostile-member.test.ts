@@ -43,20 +43,8 @@ function channelTo(mallory: LinkupNode, alice: LinkupNode, room: string): any {
   return [...mRoom.channels.values()].find((c: any) => c.opened && c.remoteKey === aliceSwarmKey)
 }
 
-async function trio(name: string) {
-  const alice = await cluster.node('Alice')
-  const bob = await cluster.node('Bob')
-  const mallory = await cluster.node('Mallory')
-  const { key: room } = await alice.createRoom(name)
-  await bob.joinRoom(room)
-  await mallory.joinRoom(room)
-  await connected(alice, bob, room)
-  await connected(alice, mallory, room)
-  return { alice, bob, mallory, room }
-}
-
 test('a clock far in the future pins nothing: held back, not counted, not moving our clock', async () => {
-  const { alice, bob, mallory, room } = await trio('Future')
+  const { alice, bob, mallory, room } = await cluster.trio('Future')
   const wall = Date.now()
   // Just past the limit: held back for about two seconds, then shown where it sorts.
   const soon = (wall + MAX_CLOCK_AHEAD_MS + 2000) * HLC_SHIFT
@@ -84,7 +72,7 @@ test('a clock far in the future pins nothing: held back, not counted, not moving
 })
 
 test('a clock that goes backwards along a core is invalid and counted', async () => {
-  const { alice, mallory, room } = await trio('Backwards')
+  const { alice, mallory, room } = await cluster.trio('Backwards')
   const h = Date.now() * HLC_SHIFT
   await appendBlock(mallory, room, 'Mallory', [{ t: 'text', h, text: 'first' }])
   await appendBlock(mallory, room, 'Mallory', [{ t: 'text', h: h - 10_000, text: 'back-dated' }])
@@ -101,7 +89,7 @@ test('a clock that goes backwards along a core is invalid and counted', async ()
 })
 
 test('names with bidi, zero-width and control characters, or 256 long, arrive cleaned', async () => {
-  const { alice, mallory, room } = await trio('Names')
+  const { alice, mallory, room } = await cluster.trio('Names')
   const h = Date.now() * HLC_SHIFT
   const evil = '\u202eecilA\u200b\u200d\u0007' + 'x'.repeat(256)
   await appendBlock(mallory, room, evil, [{ t: 'text', h, text: 'who am I' }])
@@ -117,7 +105,7 @@ test('names with bidi, zero-width and control characters, or 256 long, arrive cl
 })
 
 test('1,024 fake writer keys do not lock a real newcomer out, nor show as members', async () => {
-  const { alice, bob, mallory, room } = await trio('Lockout')
+  const { alice, bob, mallory, room } = await cluster.trio('Lockout')
   // Mallory passes on 1,024 keys nobody writes to, in frames of the channel's maximum.
   const ch = channelTo(mallory, alice, room)
   for (let n = 0; n < 4; n++)
@@ -140,7 +128,7 @@ test('1,024 fake writer keys do not lock a real newcomer out, nor show as member
 })
 
 test('100,000 fake writer keys cost a bounded few, and a real newcomer still gets in', async () => {
-  const { alice, bob, mallory, room } = await trio('Lockout 100k')
+  const { alice, bob, mallory, room } = await cluster.trio('Lockout 100k')
   const ch = channelTo(mallory, alice, room)
   const fakes = 100_000
   for (let n = 0; n < fakes; n += 256) {
@@ -170,7 +158,7 @@ test('100,000 fake writer keys cost a bounded few, and a real newcomer still get
 })
 
 test('a peer that keeps sending garbage frames is disconnected and kept out for a while', async () => {
-  const { alice, mallory, room } = await trio('Garbage')
+  const { alice, mallory, room } = await cluster.trio('Garbage')
   const ch = channelTo(mallory, alice, room)
   const before = alice.stats.bannedPeers
   for (let n = 0; n < 40; n++) ch.messages[n % 3].send(Buffer.from(`garbage ${n}`))
@@ -182,7 +170,7 @@ test('a peer that keeps sending garbage frames is disconnected and kept out for 
 })
 
 test('a peer that resends its hello in a loop is disconnected; joining rooms at once is not', async () => {
-  const { alice, mallory, room } = await trio('Hello flood')
+  const { alice, mallory, room } = await cluster.trio('Hello flood')
   // Joining several rooms at once coalesces into one hello: Alice keeps Mallory.
   const before = alice.stats.bannedPeers
   for (let n = 0; n < 12; n++) await mallory.createRoom(`burst ${n}`)
@@ -199,7 +187,7 @@ test('a peer that resends its hello in a loop is disconnected; joining rooms at 
 })
 
 test('read and clear marks are kept per writer, and survive in config', async () => {
-  const { alice, bob, room } = await trio('Marks')
+  const { alice, bob, room } = await cluster.trio('Marks')
   await bob.send(room, 'one')
   await waitForTexts(alice, room, ['one'])
   await alice.clear(room)
@@ -219,7 +207,7 @@ test('read and clear marks are kept per writer, and survive in config', async ()
 })
 
 test('a writer over its message quota is paused, others still arrive, and resume lets it in', async () => {
-  const { alice, bob, mallory, room } = await trio('Flood')
+  const { alice, bob, mallory, room } = await cluster.trio('Flood')
   await mallory.send(room, 'first, within quota')
   await waitForTexts(alice, room, ['first, within quota'])
   const paused: unknown[] = []
@@ -256,7 +244,7 @@ test('a writer over its message quota is paused, others still arrive, and resume
 })
 
 test('a member who copies another’s name is marked; the one here first keeps it', async () => {
-  const { alice, bob, mallory, room } = await trio('Lookalike')
+  const { alice, bob, mallory, room } = await cluster.trio('Lookalike')
   await bob.send(room, 'I am Bob')
   await waitForTexts(alice, room, ['I am Bob'])
   await mallory.setName('bob') // case differs; still the same name
@@ -273,7 +261,7 @@ test('a member who copies another’s name is marked; the one here first keeps i
 })
 
 test('a back-dated entry is marked “arrived late”; history from before we joined is not', async () => {
-  const { alice, mallory, room } = await trio('Late')
+  const { alice, mallory, room } = await cluster.trio('Late')
   await mallory.send(room, 'ordinary')
   await waitForTexts(alice, room, ['ordinary'])
   // Alice has been in the room for three days; a newcomer arrives with a core made before

@@ -28,6 +28,19 @@ export class Cluster {
     return node
   }
 
+  /** Alice's room `name` with Bob and Mallory in it, both linked to Alice: the cast of the hostile-member tests. */
+  async trio(name: string) {
+    const alice = await this.node('Alice')
+    const bob = await this.node('Bob')
+    const mallory = await this.node('Mallory')
+    const { key: room } = await alice.createRoom(name)
+    await bob.joinRoom(room)
+    await mallory.joinRoom(room)
+    await connected(alice, bob, room)
+    await connected(alice, mallory, room)
+    return { alice, bob, mallory, room }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.close()))
     await this.net.destroy()

@@ -4,6 +4,7 @@ import type { RoomInfo } from '../../shared/types'
 import type { AppStore } from '../store/app-store'
 import type { RoomTimeline } from '../store/timeline'
 import { WINDOW_STEP, type TimelineWindow } from './timeline-window'
+import { onIdle } from '../store/idle'
 
 // What the timeline does as the reader moves and as entries arrive: keeps PREFETCH_ROWS
 // of history loaded above the reader, so scrolling up never waits at a loading line for
@@ -31,11 +32,11 @@ export function afterPaint(fn: () => void): () => void {
 
 /** The first frame painted, once the page has nothing more urgent to do (or `timeoutMs` passed). */
 export function afterIdle(fn: () => void, timeoutMs = IDLE_TIMEOUT_MS): () => void {
-  let idle: number | undefined
-  const cancel = afterPaint(() => (idle = requestIdleCallback(fn, { timeout: timeoutMs })))
+  let cancelIdle = () => {}
+  const cancel = afterPaint(() => (cancelIdle = onIdle(fn, timeoutMs)))
   return () => {
     cancel()
-    if (idle !== undefined) cancelIdleCallback(idle)
+    cancelIdle()
   }
 }
 

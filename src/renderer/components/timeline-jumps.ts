@@ -7,7 +7,9 @@ import type { TimelineWindow } from './timeline-window'
 // Jumps in the timeline: to the newest entry (End, the "Latest" button, sending) and to
 // a loaded entry (reply quotes, search hits: the store loads it first). A jump to an
 // entry outside the window moves the window first, then scrolls once its rows are laid
-// out. Registers both with the store, which the rest of the app calls.
+// out. Registers both with the store, which the rest of the app calls. The newest is the
+// real end of the list (scrollToEnd): index-aligned, it stopped short of the end padding,
+// and the scroll keeper then moved it again.
 
 /** Returns the jump to the newest entry. */
 export function useTimelineJumps(opts: {
@@ -26,7 +28,7 @@ export function useTimelineJumps(opts: {
     if (target === null) return
     if (target === 'newest') {
       if (!win.atNewest) return
-      if (count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' })
+      if (count > 0) virtualizer.scrollToEnd()
     } else {
       const i = rows.findIndex((e) => e.id === target)
       if (i < 0) return
@@ -42,7 +44,7 @@ export function useTimelineJumps(opts: {
       store.atBottom = true
       win.toNewest()
     } else if (count > 0) {
-      virtualizer.scrollToIndex(count - 1, { align: 'end' })
+      virtualizer.scrollToEnd()
       jumpTo.current = null
     }
   }

@@ -8,7 +8,7 @@ import type {
   TimelineEntry,
 } from '../../shared/types'
 import { RoomTimeline } from './timeline'
-import { IDLE_GAP_MS, whenIdle } from './idle'
+import { onIdle } from './idle'
 
 // Everything the UI knows, fed by LinkupApi replies and engine events. Plain state
 // with subscribe/getState for useSyncExternalStore; timelines live beside it, one
@@ -234,7 +234,7 @@ export class AppStore {
       // The messages first: the member list renders once the first page is drawn, not
       // in the frame that draws it.
       void this.loadOlder(key)
-        .then(() => whenIdle(IDLE_GAP_MS, MEMBERS_AFTER_PAGE_MS))
+        .then(() => new Promise<void>((resolve) => onIdle(resolve, MEMBERS_AFTER_PAGE_MS)))
         .then(() => this.refreshMembers(key))
     }
   }
