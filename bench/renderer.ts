@@ -8,8 +8,9 @@ import { size, type BenchContext, type Benchmark } from './lib/context'
 import { connectedPair } from './lib/engines'
 import { removeTempDirs, sleep, testnet } from './lib/net'
 import { installProbe, type ProbeState } from './lib/page-probe'
+import { openPlainList } from './lib/plain-list'
 import { le, result, type Result } from './lib/result'
-import { summarize } from './lib/stats'
+import { median, summarize } from './lib/stats'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/chromium'
 
 // The renderer in Chromium through the browser shell, watched by an injected probe
@@ -18,11 +19,14 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/chromium'
 //     page to the end of the first frame that shows message rows; p50 over 5 fresh
 //     browser contexts (each a cold start, as when the app opens), median of 3 such runs
 //   scroll to oldest: from the newest message to the oldest, one screen per step at 60
-//     steps a second, loading older pages on the way; frames dropped while it runs
+//     steps a second, loading older pages on the way; frames dropped while it runs. Its
+//     baseline is the cheapest list of the same rows (lib/plain-list.ts), scrolled by the
+//     same loop in the same browser, each pass right after one of LinkUp's: what this
+//     machine drops for a screen of new text per frame and nothing else
 //   DOM nodes: elements in the document once that room is shown
 //   new message render: an entry:added frame arriving to its row in the DOM
 //   send to visible: Enter in one page's composer to the row painted in the other page
-// No baseline exists for a renderer; the rows have none.
+// The other rows have no baseline: no other renderer shows this room.
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const BUILD = path.join(ROOT, '.tmp', 'bench-renderer')
@@ -261,6 +265,9 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     // Each pass in a fresh context, from the first page at the newest message, as the
     // first was: the figure sits near its target, so it is the median of several.
     const scrolls: ScrollRun[] = []
+    const plains: ScrollRun[] = []
+    const box = await view.page.getByTestId('timeline').boundingBox()
+    if (!box) throw new Error('the timeline has no box')
     for (let k = 0; k < scrollPasses; k++) {
       if (k > 0) {
         await view.close()
@@ -284,6 +291,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
             ? ''
             : ` without reaching the oldest message (${scroll.loaded} loaded)`),
       )
+      // The baseline right after, under the same conditions.
+      const plain = await openPlainList(browser, {
+        rows: total,
+        box,
+        text: 'history message {i}: the quick brown fox jumps over the lazy dog',
+        viewport: { width: 1280, height: 800 },
+      })
+      await sleep(500)
+      const flat = await scrollToOldest(plain.page)
+      await plain.close()
+      plains.push(flat)
+      ctx.log(`plain list: ${flat.steps} steps, ${flat.dropped} frames dropped`)
     }
     // Back at the newest message for the measurements that follow.
     await view.page.getByTestId('timeline').press('End')
@@ -342,7 +361,12 @@ async function run(ctx: BenchContext): Promise<Result[]> {
           : { value: Number.NaN }),
         unit: '%',
         target: le(1),
+        baseline: 'plain DOM list of the same rows',
+        baseline_value: plains.every((sc) => sc.reachedStart)
+          ? median(plains.map(dropShare))
+          : null,
         note:
+          `baseline per pass ${plains.map((sc) => dropShare(sc).toFixed(2)).join(' / ')} %; ` +
           `one screen per step at ${STEPS_PER_SECOND} steps/s from the newest message to the beginning of the room, older pages loading on the way, ${scrolls.length} passes each in a fresh browser context: ` +
           scrolls
             .map(
