@@ -99,6 +99,28 @@ test('~unblock links again over the connection that is still open, at once', asy
   await waitForTexts(alice, room, ['after the unblock'])
 })
 
+test('a blocked member gets nothing more from us over the socket that stays open', async () => {
+  // The socket outlives the room's channel (it may carry other rooms): the replication
+  // sessions of the room's cores on it must end with the channel, or our new messages
+  // would still flow to the member we blocked.
+  const alice = await cluster.node('Alice')
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom('Cut off')
+  await mallory.joinRoom(room)
+  await connected(alice, mallory, room)
+  await alice.send(room, 'before the block')
+  await waitForTexts(mallory, room, ['before the block'])
+  const mKey = mallory.memberKey(room)
+  assert.ok((await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })).ok)
+  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+  const sockets = () => [...(alice as any).swarm.connections].filter((c: any) => !c.destroyed)
+  assert.equal(sockets().length, 1, 'the socket stays open')
+  await alice.send(room, 'after the block')
+  await new Promise((res) => setTimeout(res, 1500))
+  assert.ok(!(await texts(mallory, room)).includes('after the block'))
+  assert.equal(sockets().length, 1, 'still over the same open socket')
+})
+
 test('a name nobody has, or two members share, is a clear error that changes nothing', async () => {
   const alice = await cluster.node('Alice')
   const twin1 = await cluster.node('Sam')

@@ -3,7 +3,7 @@ import Protomux from 'protomux'
 import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import { heldCount } from '../held'
 import { MAX_HAVES_PER_FRAME } from './channel'
-import { attachCore } from './scope'
+import { attachCore, detachCore } from './scope'
 
 // Which of a room's cores replicate on which of its links. Attaching every writer core on
 // every link costs one hypercore replication session per core per link, each opened,
@@ -21,7 +21,9 @@ import { attachCore } from './scope'
 //   link when that neighbour knows a longer core or holds more of it than we do, one link at a time: another is tried only if the first has not
 //   brought us up to date within STALL_MS.
 // An attached core stays attached on that link until the link closes: hypercore passes
-// on its new blocks there, and no haves are sent for it on that link.
+// on its new blocks there, and no haves are sent for it on that link. When the link
+// closes its sessions end with it, though the socket may stay for other rooms: a member
+// blocked here, or a link the mesh let go, gets nothing more of this room over it.
 // Room isolation holds as before: a core is paired and attached only on the channels of
 // its own room (the caller claims it in CoreScopes first).
 
@@ -82,6 +84,7 @@ export class CoreLinks {
     this.cores.delete(key)
     if (entry.timer) clearTimeout(entry.timer)
     for (const conn of this.links.keys()) {
+      detachCore(entry.core, conn, this.attached)
       if (!conn.destroyed) Protomux.from(conn).unpair(hypercorePair(entry.core))
     }
   }
@@ -107,6 +110,11 @@ export class CoreLinks {
     this.links.delete(link.conn)
     this.remote.delete(link.conn)
     this.told.delete(link.conn)
+    // The socket may stay (other rooms use it): nothing of this room goes on over it.
+    for (const { core } of this.cores.values()) {
+      detachCore(core, link.conn, this.attached)
+      if (!link.conn.destroyed) Protomux.from(link.conn).unpair(hypercorePair(core))
+    }
     // A core we were fetching over this link looks for another source at once.
     for (const [key, entry] of this.cores) if (!entry.eager) this.fetch(key, true)
   }

@@ -43,3 +43,25 @@ export function attachCore(core: any, conn: any, attached: WeakMap<any, Set<any>
   cores.add(id)
   core.replicate(Protomux.from(conn))
 }
+
+/**
+ * Ends one core's replication session on one connection: its room's link there closed
+ * (the member left, was blocked, or the mesh let the link go) while the socket stays for
+ * other rooms. Left attached, the session would go on serving the core's new blocks over
+ * that socket, to a member we blocked among others.
+ */
+export function detachCore(core: any, conn: any, attached: WeakMap<any, Set<any>>): void {
+  const id = core.key ? b4a.toString(core.key, 'hex') : core
+  if (!attached.get(conn)?.delete(id) || conn.destroyed || !core.discoveryKey) return
+  const mux = Protomux.from(conn)
+  // hypercore's own bookkeeping of the connection, then the pairing and the open session.
+  const replicator = core.core?.replicator
+  if (typeof replicator?.detachFrom === 'function') replicator.detachFrom(mux)
+  else mux.unpair({ protocol: HYPERCORE_PROTOCOL, id: core.discoveryKey })
+  for (const channel of mux)
+    if (channel.protocol === HYPERCORE_PROTOCOL && b4a.equals(channel.id, core.discoveryKey))
+      channel.close()
+}
+
+/** The protomux protocol of hypercore's replication sessions. */
+const HYPERCORE_PROTOCOL = 'hypercore/alpha'
