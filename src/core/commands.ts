@@ -214,7 +214,8 @@ export function parseCommand(input: string): ParsedCommand {
   if (!line.startsWith('~')) return { error: 'Commands start with ~. Type ~help for the list.' }
   const [head, ...rest] = line.slice(1).split(/\s+/u)
   const name = head.toLowerCase()
-  const spec = COMMANDS[name]
+  // Own names only: `~__proto__` or `~constructor` would find Object.prototype's.
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
   if (!spec) {
     const guess = closest(name)
     return {

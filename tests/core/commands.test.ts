@@ -91,3 +91,13 @@ test('the parser keeps the rest of the line as the last argument', () => {
   assert.deepEqual(parseCommand('~JOIN abc my room'), { name: 'join', args: ['abc', 'my room'] })
   assert.deepEqual(parseCommand('  ~help  '), { name: 'help', args: [] })
 })
+
+test('names every object has are not commands: ~__proto__, ~constructor, ~toString', () => {
+  // The fuzzer found `~__proto__ x` reaching Object.prototype as a command and throwing.
+  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])
+    for (const line of [`~${name}`, `~${name} some args here`]) {
+      const parsed = parseCommand(line)
+      assert.ok('error' in parsed, line)
+      assert.match(parsed.error, /^Unknown command ~/u, line)
+    }
+})
