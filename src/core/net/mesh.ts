@@ -37,6 +37,16 @@ const FIRST_DIALS = 1
  * holds its dial until DIAL_TIMEOUT_MS, and must not hold a lone member's only one.
  */
 const ALONE_DIAL_PATIENCE_MS = 2000
+/**
+ * Dials beyond the first link wait this long after it opened. With one link a member
+ * already has the room (messages and history flow through the mesh); the others make it
+ * robust and keep the graph's diameter small, and can come a moment later. In a crowd
+ * joining at once, the members who linked first went straight on to dial two more each,
+ * just as the last to join placed their first dials, and every handshake in flight
+ * slowed all the others: the last first links came at 1.6-2.3 s instead of 0.85-1.4 s
+ * (scripts/crowd-trace.ts, five alternating pairs, docs/BENCHMARKS.md).
+ */
+const MORE_LINKS_AFTER_MS = 500
 
 /**
  * Links a member dials for itself (3 of a cap of 8); the rest of the cap is left for others
@@ -71,6 +81,9 @@ export class Mesh {
   /** When each dial in flight started (ms). */
   private readonly dialedAt = new Map<string, number>()
   private patience: NodeJS.Timeout | null = null
+  /** When the room's first link opened (while it keeps one), and the wait to dial more. */
+  private firstLinkAt = 0
+  private waitMore: NodeJS.Timeout | null = null
   private timer: NodeJS.Timeout | null = null
   private step = 0
   private looking: Promise<void> | null = null
@@ -173,6 +186,7 @@ export class Mesh {
   /** The last link closed: look again now and quickly, as after joining. */
   lost(): void {
     if (this.destroyed) return
+    this.firstLinkAt = 0
     this.since = Date.now()
     this.attempts = 0
     // Alone now: members who refused or failed us lately may well take us now.
@@ -248,6 +262,7 @@ export class Mesh {
   private fill(): void {
     if (this.destroyed) return
     const linked = this.peers.linked()
+    if (linked.size > 0 && this.holdingMore()) return
     // Alone, one dial at a time: in a crowd every handshake in flight slows all the others,
     // and the first link comes sooner for everyone when each member has one on its way.
     const most = linked.size === 0 ? this.aloneDials() : MAX_DIALS
@@ -266,6 +281,20 @@ export class Mesh {
       pool.pop()
       this.dial(key)
     }
+  }
+
+  /** Whether dials beyond the first link still wait (MORE_LINKS_AFTER_MS); fills after. */
+  private holdingMore(): boolean {
+    const now = Date.now()
+    if (this.firstLinkAt === 0) this.firstLinkAt = now
+    const wait = this.firstLinkAt + MORE_LINKS_AFTER_MS - now
+    if (wait <= 0) return false
+    this.waitMore ??= setTimeout(() => {
+      this.waitMore = null
+      this.fill()
+    }, wait)
+    this.waitMore.unref?.()
+    return true
   }
 
   /** Dials allowed in flight while alone: one, and one more per dial that is taking long. */
@@ -325,6 +354,7 @@ export class Mesh {
     this.destroyed = true
     if (this.timer) clearTimeout(this.timer)
     if (this.patience) clearTimeout(this.patience)
+    if (this.waitMore) clearTimeout(this.waitMore)
     for (const key of [...this.dialing.keys()]) this.endDial(key)
   }
 }
