@@ -5,6 +5,7 @@ import { decodeBlock, entryId, parseEntryId } from '../../shared/entries'
 import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import type { FileRef, PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
 import { RoomChannel } from '../net/channel'
+import { forgedProof, type ReceivedPush } from '../net/block-push'
 import type { CoreScopes } from '../net/scope'
 import { CoreLinks } from '../net/core-links'
 import type { HybridClock } from './clock'
@@ -92,6 +93,12 @@ export class Room extends EventEmitter {
   private mesh: Mesh | null = null
   readonly presence: Presence
   private readonly following = new Set<string>()
+  /** Each followed writer's core once it is open and in the timeline (null: not followed after all). */
+  private readonly writerCores = new Map<string, Promise<any>>()
+  /** Per writer, what a block arriving does (a download, or a push applied). */
+  private readonly arrivals = new Map<string, (seq: number) => void>()
+  /** Per writer, the pushed blocks being applied, one after another. */
+  private readonly applying = new Map<string, Promise<void>>()
   private readonly vouched = new Set<string>()
   private readonly quotas = new Map<string, WriterQuota>()
   private readonly admission = new Admission()
@@ -261,6 +268,7 @@ export class Room extends EventEmitter {
         ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
         onpresence: (ch, frame) => this.presence.received(ch, frame),
         onhaves: (ch, haves) => this.links.received(ch, haves),
+        onblock: (ch, frame) => this.receivePush(ch, frame),
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
           else {
@@ -368,6 +376,8 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.seen || w.own) return
     this.following.delete(key)
+    this.writerCores.delete(key)
+    this.arrivals.delete(key)
     this.links.remove(key)
     this.ctx.scopes.releaseKey(key)
     // Gossiped keys come and go: nothing of a dropped one may stay behind.
@@ -386,10 +396,21 @@ export class Room extends EventEmitter {
     const owner = this.ctx.scopes.belongsTo(key)
     if (owner !== undefined && owner !== this.key) return
     this.following.add(key)
+    let ready: (core: any) => void = () => {}
+    this.writerCores.set(key, new Promise((resolve) => (ready = resolve)))
+    try {
+      ready(await this.openWriter(key))
+    } catch (err) {
+      ready(null)
+      throw err
+    }
+  }
+
+  private async openWriter(key: string): Promise<any> {
     const core = this.ctx.store.get({ key: Buffer.from(key, 'hex') })
     this.cores.push(core)
     await core.ready()
-    if (this.closed || !this.replicate(core, false)) return
+    if (this.closed || !this.replicate(core, false)) return null
     const quota = new WriterQuota()
     this.quotas.set(key, quota)
     let started = core.length > 0
@@ -408,16 +429,96 @@ export class Room extends EventEmitter {
       this.scheduleUpdate(key)
       this.sync.poke()
     })
-    core.on('download', (seq: number) => {
+    const arrived = (seq: number) => {
       this.links.grew(key)
       this.timeline.downloaded(key, seq)
       this.scheduleUpdate(key)
       this.sync.poke()
-    })
+    }
+    this.arrivals.set(key, arrived)
+    core.on('download', arrived)
     this.fetch.follow(core)
     const w = await this.timeline.addWriter(core, false)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
+    return core
+  }
+
+  /** A writer's block pushed by a neighbour: applied one after another per writer. */
+  private receivePush(ch: RoomChannel, frame: ReceivedPush): void {
+    const key = b4a.toString(frame.key, 'hex')
+    if (this.closed || key === this.own?.key || this.moderation.blocked(key)) return
+    // A core with a session on this link gets its blocks there: one path per core per link
+    // (hypercore's replicator can stall on an upgrade applied beside its own requests).
+    if (this.links.isAttached(key, ch.conn)) return
+    if (!this.links.pushStarted(ch.conn, key)) {
+      this.ctx.stats.droppedFrames++ // a flood: it comes again by session if it was real
+      return
+    }
+    const apply = async () => {
+      let got: 'applied' | 'held' | null = null
+      try {
+        got = await this.applyPush(ch, key, frame)
+      } finally {
+        // Only a frame that verified here is passed on as is.
+        const index = got === null ? null : frame.proof.block.index
+        this.links.pushDone(ch.conn, key, index, got === 'applied' ? frame : undefined)
+      }
+    }
+    const prev = this.applying.get(key) ?? Promise.resolve()
+    const run = prev.then(apply, apply)
+    this.applying.set(key, run)
+    run.catch(() => {}).finally(() => this.applying.get(key) === run && this.applying.delete(key))
+  }
+
+  /** Whether the frame applied, or we held its block already; null if neither (stale, forged). */
+  private async applyPush(
+    ch: RoomChannel,
+    key: string,
+    frame: ReceivedPush,
+  ): Promise<'applied' | 'held' | null> {
+    // A writer we do not follow yet is offered by the sender, like a gossiped key: on probation.
+    if (!this.writerCores.has(key)) this.offerWriter(ch.remoteKey, key)
+    const core = await this.writerCores.get(key)
+    if (process.env.PUSHDBG)
+      console.error(
+        'push',
+        this.own.key.slice(0, 4),
+        'from',
+        ch.writer.slice(0, 4),
+        'key',
+        key.slice(0, 4),
+        'idx',
+        frame.proof.block.index,
+        'assumed',
+        frame.assumed,
+        'up',
+        frame.proof.upgrade?.start,
+        frame.proof.upgrade?.length,
+        'core',
+        !!core,
+        core?.length,
+      )
+    if (!core || this.closed || core.closing || this.quotas.get(key)?.paused) return null
+    const index = frame.proof.block.index
+    if (await core.has(index)) return 'held'
+    const length = core.length
+    // Made for a longer core than ours (we were told of a length we did not keep): stale.
+    if (length < frame.assumed || frame.proof.fork !== core.fork) return null
+    try {
+      if (!(await core.applyProof(frame.proof))) return null
+    } catch (err) {
+      if (this.closed || core.closing) return null
+      if (process.env.PUSHDBG) console.error('push err', (err as any)?.code, (err as any)?.message)
+      // A proof made for the very length we have fails only if it is forged or broken.
+      if (forgedProof(err) || length === frame.assumed) {
+        this.ctx.stats.droppedFrames++
+        this.ctx.badFrame(ch.conn)
+      }
+      return null
+    }
+    this.arrivals.get(key)?.(index)
+    return 'applied'
   }
 
   /**
@@ -551,6 +652,8 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.own) return
     this.following.delete(key)
+    this.writerCores.delete(key)
+    this.arrivals.delete(key)
     this.links.remove(key)
     this.vouched.delete(key)
     this.state.writers = this.state.writers.filter((k) => k !== key)
