@@ -84,8 +84,7 @@ export class CoreLinks {
     const key = b4a.toString(core.key, 'hex')
     if (this.closed || this.cores.has(key)) return
     this.cores.set(key, { core, eager, fetchedAt: 0, timer: null })
-    for (const link of this.links.values())
-      this.offer(core, eager || link.writer === key, link.conn)
+    for (const link of this.links.values()) this.offer(core, eager, link.conn)
     if (!eager) this.fetch(key)
   }
 
@@ -106,8 +105,7 @@ export class CoreLinks {
     this.remote.set(link.conn, new Map())
     this.told.set(link.conn, new Map())
     this.pushes.open(link.conn)
-    for (const [key, { core, eager }] of this.cores)
-      this.offer(core, eager || link.writer === key, link.conn)
+    for (const [key, { core, eager }] of this.cores) this.offer(core, eager, link.conn)
     this.pushThenHaves(link, [...this.cores.keys()])
   }
 

@@ -100,14 +100,14 @@ export class Pushes {
     for (let i = length - 1; i >= Math.max(0, length - PUSH_WINDOW); i--) {
       if (!sent?.has(i)) want.push(i)
     }
-    // No more than the neighbour lacks (by count), unless it does not know the length yet.
-    const lacks = assumed < length ? want.length : Math.max(0, ourHeld - held)
-    for (const index of want.slice(0, lacks)) {
+    // Which of them it lacks is not known (haves count blocks): all of them go, once.
+    for (const index of want) {
       if (link.queued >= MAX_QUEUED_PER_LINK || this.links.get(target.conn) !== link) return
       remember(link, key, index)
       link.queued++
       try {
         const made = await this.frameFor(core, key, index, assumed)
+        if (!made) link.sent.get(key)?.delete(index) // not here yet: pushed once it is
         if (!made || this.links.get(target.conn) !== link) continue
         target.sendBlock(made.frame)
         // Once this applies the neighbour has that length: the next proof is made for it.

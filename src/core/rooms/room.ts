@@ -1,8 +1,8 @@
 import b4a from 'b4a'
 import { EventEmitter } from 'node:events'
 import type { Entry } from '../../shared/entries'
-import { decodeBlock, entryId, parseEntryId } from '../../shared/entries'
-import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
+import { decodeBlock, entryId, HLC_SHIFT, parseEntryId } from '../../shared/entries'
+import { MAX_CLOCK_AHEAD_MS, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import type { FileRef, PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
 import { RoomChannel } from '../net/channel'
 import { forgedProof, type ReceivedPush } from '../net/block-push'
@@ -26,6 +26,12 @@ import { Presence } from './presence'
 import { CatchUp } from './fetch'
 
 const ADMISSION_CHECK_MS = 5000
+/** Whether a block holds an entry that is valid and not dated past the clock limit. */
+function provesWriter(block: Uint8Array): boolean {
+  const limit = (Date.now() + MAX_CLOCK_AHEAD_MS) * HLC_SHIFT
+  return decodeBlock(block).entries.some(({ entry }) => entry.h <= limit)
+}
+
 /** A room channel the peer has not opened by then is closed (it held a place in the mesh). */
 const PENDING_CHANNEL_MS = 5000
 /** A member that refused us (its mesh is full) closes at once; if it does not, we do. */
@@ -177,7 +183,8 @@ export class Room extends EventEmitter {
     const core = this.ctx.store.get({ keyPair: this.writerKeyPair })
     await core.ready()
     this.cores.push(core)
-    this.replicate(core)
+    // Not attached on every link: what we append is pushed to our neighbours (core-links.ts).
+    this.replicate(core, false)
     core.on('append', () => this.links.grew(b4a.toString(core.key, 'hex')))
     this.own = await this.timeline.addWriter(core, true, this.ctx.profile().name)
     this.writer = new BatchWriter(
@@ -267,7 +274,11 @@ export class Room extends EventEmitter {
         },
         ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
         onpresence: (ch, frame) => this.presence.received(ch, frame),
-        onhaves: (ch, haves) => this.links.received(ch, haves),
+        onhaves: (ch, haves) => {
+          this.links.received(ch, haves)
+          const own = haves.find(([key]) => key === this.own.key)
+          if (own) this.delivery.held(ch.remoteKey, own[1], own[2])
+        },
         onblock: (ch, frame) => this.receivePush(ch, frame),
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
@@ -399,18 +410,18 @@ export class Room extends EventEmitter {
     let ready: (core: any) => void = () => {}
     this.writerCores.set(key, new Promise((resolve) => (ready = resolve)))
     try {
-      ready(await this.openWriter(key))
-    } catch (err) {
-      ready(null)
-      throw err
+      await this.openWriter(key, ready)
+    } finally {
+      ready(null) // not followed after all (a resolved promise keeps its first value)
     }
   }
 
-  private async openWriter(key: string): Promise<any> {
+  /** Opens a followed writer's core; `ready` gets it once blocks may be applied to it. */
+  private async openWriter(key: string, ready: (core: any) => void): Promise<void> {
     const core = this.ctx.store.get({ key: Buffer.from(key, 'hex') })
     this.cores.push(core)
     await core.ready()
-    if (this.closed || !this.replicate(core, false)) return null
+    if (this.closed || !this.replicate(core, false)) return
     const quota = new WriterQuota()
     this.quotas.set(key, quota)
     let started = core.length > 0
@@ -439,9 +450,10 @@ export class Room extends EventEmitter {
     core.on('download', arrived)
     this.fetch.follow(core)
     const w = await this.timeline.addWriter(core, false)
+    // Pushed blocks apply from here on: the timeline follows the writer, so it reads them.
+    ready(core)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
-    return core
   }
 
   /** A writer's block pushed by a neighbour: applied one after another per writer. */
@@ -518,6 +530,12 @@ export class Room extends EventEmitter {
       return null
     }
     this.arrivals.get(key)?.(index)
+    // A signed block with a valid entry proves the key as the timeline's read of it would:
+    // vouched now, so it is passed on at once rather than after that read.
+    if (!this.vouched.has(key) && provesWriter(frame.proof.block.value)) {
+      this.admission.proven(key)
+      this.vouch(key)
+    }
     return 'applied'
   }
 
