@@ -11,25 +11,24 @@ import { attachCore } from './scope'
 // every link costs one hypercore replication session per core per link, each opened,
 // synced and answered: a crowd of 32 opened ~5,600 at once on one event loop, and that,
 // not the mesh, is what made its messages take seconds. Instead:
-// - eager cores (our own writer, other members' drives we opened) are attached on every
-//   link, so what we append reaches our neighbours at once and a file we want is asked of
-//   everyone, and each neighbour's own writer is attached on the link to it (its session
-//   may have come before we followed that writer, and was refused);
-// - every other core of the room, our own drive among them, is only *paired* on each link
+// - a writer's newest blocks (PUSH_WINDOW) are pushed with their proofs over the room
+//   channel (pushes.ts, block-push.ts) to each neighbour that lacks them, our own as we
+//   append them and others' as they arrive, before the haves that would make that
+//   neighbour fetch them: a message's hops need no session at all;
+// - eager cores (other members' drives we opened) are attached on every link, so a file
+//   we want is asked of everyone;
+// - every other core of the room, writers and our own drive, is only *paired* on each link
 //   (a protomux map entry, no session): when the neighbour opens a session for it, we
 //   answer (a member opens our drive when it reads one of our file entries);
 // - neighbours tell each other how long each writer's core is and how many of its blocks
 //   they hold (the `haves` frame of the room channel, channel.ts); we attach a core on a
-//   link when that neighbour knows a longer core or holds more of it than we do, one link at a time: another is tried only if the first has not
-//   brought us up to date within STALL_MS.
+//   link when that neighbour knows a longer core or holds more of it than we do (a backlog,
+//   or a block too big to push), one link at a time: another is tried only if the first
+//   has not brought us up to date within STALL_MS. Not while a push of it is being applied.
 // An attached core stays attached on that link until the link closes: hypercore passes
-// on its new blocks there, and no haves are sent for it on that link.
-// Before any of that, a writer's newest blocks are pushed with their proofs over the room
-// channel (pushes.ts, block-push.ts) to neighbours that lack them, ahead of the haves that
-// would have made them attach the core: a block's first hops need no session at all, and
-// a core is not fetched over a session while a push of it is being applied.
-// Room isolation holds as before: a core is paired and attached only on the channels of
-// its own room (the caller claims it in CoreScopes first).
+// on its new blocks there, and neither haves nor pushes are sent for it on that link.
+// Room isolation holds as before: a core is paired, attached or pushed only on the
+// channels of its own room (the caller claims it in CoreScopes first).
 
 /** How long a link we attached a core on may take to bring us its blocks before we try another. */
 export const STALL_MS = 1000
@@ -105,7 +104,7 @@ export class CoreLinks {
     this.remote.set(link.conn, new Map())
     this.told.set(link.conn, new Map())
     this.pushes.open(link.conn)
-    for (const [key, { core, eager }] of this.cores) this.offer(core, eager, link.conn)
+    for (const { core, eager } of this.cores.values()) this.offer(core, eager, link.conn)
     this.pushThenHaves(link, [...this.cores.keys()])
   }
 
