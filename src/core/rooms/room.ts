@@ -36,6 +36,8 @@ function provesWriter(block: Uint8Array): boolean {
 const PENDING_CHANNEL_MS = 5000
 /** A member that refused us (its mesh is full) closes at once; if it does not, we do. */
 const REFUSED_CLOSE_MS = 2000
+/** Writers vouched for within this long are saved together (a crowd joining: one write, not 31). */
+const VOUCH_SAVE_MS = 1000
 /** Writers first seen this soon after we joined were there before us (our catch-up). */
 const JOINED_WITH_MS = 60_000
 
@@ -120,6 +122,7 @@ export class Room extends EventEmitter {
   /** Which of this room's cores (writers, drives) replicate on which of its links. */
   private readonly links = new CoreLinks((key) => key === this.own?.key || this.vouched.has(key))
   private closed = false
+  private saveTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly ctx: RoomContext,
@@ -550,7 +553,10 @@ export class Room extends EventEmitter {
     if (!this.state.writers.includes(key)) {
       this.state.writers.push(key)
       ;(this.state.firstSeen ??= {})[key] ??= Date.now()
-      this.persist()
+      this.saveTimer ??= setTimeout(() => {
+        this.saveTimer = null
+        this.persist()
+      }, VOUCH_SAVE_MS)
     }
     for (const ch of this.channels.values()) ch.sendWriters([key])
     this.links.grew(key)
@@ -757,6 +763,11 @@ export class Room extends EventEmitter {
     if (this.closed) return
     await this.writer?.close()
     this.closed = true
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer)
+      this.saveTimer = null
+      this.persist()
+    }
     this.fetch.close()
     this.mesh?.destroy()
     this.links.destroy()
