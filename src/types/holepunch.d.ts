@@ -57,7 +57,7 @@ declare module 'hypercore' {
   export default Hypercore
 }
 
-declare module 'hypercore/messages' {
+declare module 'hypercore/messages.js' {
   const messages: any
   export default messages
 }

@@ -1,7 +1,7 @@
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import flat from 'flat-tree'
-import messages from 'hypercore/messages'
+import messages from 'hypercore/messages.js'
 
 // The push path for a writer's newest blocks (net/core-links.ts decides what to push where):
 // a room-channel frame carrying one block of one writer core with a hypercore proof of it,
@@ -13,7 +13,7 @@ import messages from 'hypercore/messages'
 // what made a crowd's first messages take seconds; sessions serve backlogs.
 //
 // Wire format: [writer core key: 32 bytes][length the proof assumes the receiver has: uint]
-// [proof: hypercore's own wire encoding of a data message, `hypercore/messages` wire.data].
+// [proof: hypercore's own wire encoding of a data message, `hypercore/messages.js` wire.data].
 
 /** Only blocks up to this size are pushed; bigger ones go through a replication session. */
 export const MAX_PUSHED_BLOCK_BYTES = 32 * 1024

@@ -495,25 +495,6 @@ export class Room extends EventEmitter {
     // A writer we do not follow yet is offered by the sender, like a gossiped key: on probation.
     if (!this.writerCores.has(key)) this.offerWriter(ch.remoteKey, key)
     const core = await this.writerCores.get(key)
-    if (process.env.PUSHDBG)
-      console.error(
-        'push',
-        this.own.key.slice(0, 4),
-        'from',
-        ch.writer.slice(0, 4),
-        'key',
-        key.slice(0, 4),
-        'idx',
-        frame.proof.block.index,
-        'assumed',
-        frame.assumed,
-        'up',
-        frame.proof.upgrade?.start,
-        frame.proof.upgrade?.length,
-        'core',
-        !!core,
-        core?.length,
-      )
     if (!core || this.closed || core.closing || this.quotas.get(key)?.paused) return null
     const index = frame.proof.block.index
     if (await core.has(index)) return 'held'
@@ -524,9 +505,9 @@ export class Room extends EventEmitter {
       if (!(await core.applyProof(frame.proof))) return null
     } catch (err) {
       if (this.closed || core.closing) return null
-      if (process.env.PUSHDBG) console.error('push err', (err as any)?.code, (err as any)?.message)
-      // A proof made for the very length we have fails only if it is forged or broken.
-      if (forgedProof(err) || length === frame.assumed) {
+      // A proof made for the very length we have (still: a session may have grown it
+      // meanwhile) fails only if it is forged or broken.
+      if (forgedProof(err) || (length === frame.assumed && core.length === length)) {
         this.ctx.stats.droppedFrames++
         this.ctx.badFrame(ch.conn)
       }
