@@ -304,7 +304,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const bs = summarize(b.samples)
     const deg = summarize(l.degrees)
     const expected = (count - 1) * messages
-    const delivery = `${l.samples.length}/${expected} deliveries within ${ARRIVAL_TIMEOUT_MS / 1000} s; peers per engine min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}; set-up ${(l.setupMs / 1000).toFixed(1)} s; event loop ${((l.busy ?? 0) * 100).toFixed(0)}% busy in the second before sending; ${l.sessions} hypercore replication sessions (${((l.rssPerEngine * count * 1024) / Math.max(1, l.sessions ?? 1)).toFixed(0)} KiB RSS each)`
+    const delivery = `${l.samples.length}/${expected} deliveries within ${ARRIVAL_TIMEOUT_MS / 1000} s; peers per engine min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}; set-up ${(l.setupMs / 1000).toFixed(1)} s; event loop ${((l.busy ?? 0) * 100).toFixed(0)}% busy in the second before sending; ${l.sessions} hypercore replication sessions${l.sessions ? ` (${((l.rssPerEngine * count * 1024) / l.sessions).toFixed(0)} KiB RSS each)` : ''}`
     const missing = l.samples.length < expected
     return [
       result({

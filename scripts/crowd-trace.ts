@@ -99,6 +99,13 @@ function trace(i: number): void {
     (ch: any, wasOpen: boolean) =>
       `${n} link closed n${sw(ch.remoteKey)}${wasOpen ? '' : ' never opened'}`,
   )
+  // Each pushed block applied, or held already, or dropped (stale or forged): by whom, when.
+  const applyPush = room.applyPush.bind(room)
+  room.applyPush = async (ch: any, key: string, frame: any) => {
+    const r = await applyPush(ch, key, frame)
+    log(`${n} push w${wr(key)} #${frame.proof.block.index} from n${sw(ch.remoteKey)}: ${r}`)
+    return r
+  }
   wrap(room.mesh, 'dial', (key: string) => `${n} dials n${sw(key)}`)
   wrap(room.mesh, 'lookup', () => `${n} looks up`)
 }
@@ -193,6 +200,20 @@ console.log(
     `${sum((n) => n.swarm.stats.connects.client.opened)}; server connections ` +
     `${sum((n) => n.swarm.stats.connects.server.opened)}`,
 )
+{
+  const st: any = {}
+  for (const n of nodes as any[]) {
+    const stats = n.store.storage.rocks._state.stats
+    for (const [k, v] of Object.entries(stats)) st[k] = (st[k] ?? 0) + (v as number)
+  }
+  console.log('rocksdb', JSON.stringify(st))
+  let sessions = 0
+  for (const n of nodes as any[]) {
+    const room = n.rooms_.get(roomKey)
+    for (const w of room.timeline.writers.values()) sessions += w.core.core.replicator.peers.length
+  }
+  console.log('writer-core sessions at the end', sessions)
+}
 await Promise.all(nodes.map((n) => n.close()))
 await removeTempDirs()
 process.exit(0)

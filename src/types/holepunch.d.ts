@@ -57,6 +57,16 @@ declare module 'hypercore' {
   export default Hypercore
 }
 
+declare module 'hypercore/messages.js' {
+  const messages: any
+  export default messages
+}
+
+declare module 'flat-tree' {
+  const flat: any
+  export default flat
+}
+
 declare module 'hyperdrive' {
   const Hyperdrive: any
   export default Hyperdrive

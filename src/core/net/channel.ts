@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { MAX_CHANNEL_FRAME_BYTES, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import { peerName } from '../../shared/names'
 import type { KeyPair } from '../identity'
+import { decodePushFrame, type ReceivedPush } from './block-push'
 import { roomChannelId, writerProofMessage } from './crypto'
 
 // One protomux channel per room per connection, opened only once both sides recognised
@@ -15,8 +16,9 @@ import { roomChannelId, writerProofMessage } from './crypto'
 // side shows its writer key for the room and signs this connection's handshake with it:
 // a peer is a member only for the writer key whose secret it holds. A bad signature
 // destroys the connection. After that the channel carries writer-key gossip, what each
-// side holds of each writer (haves, net/core-links.ts), peer
-// exchange and pings. Every frame is size-checked and schema-validated.
+// side holds of each writer (haves, net/core-links.ts), pushed blocks with their proofs
+// (block-push.ts, binary), peer exchange and pings. Every frame is size-checked and
+// schema-validated.
 
 export const PROTOCOL = 'linkup/room/2'
 const hexKey = z.string().regex(/^[0-9a-f]{64}$/)
@@ -69,6 +71,8 @@ export interface ChannelHandlers {
   onpresence?(channel: RoomChannel, frame: PresenceFrame): void
   /** What the peer holds of some writers: [writer key, blocks from the start]. */
   onhaves?(channel: RoomChannel, haves: Array<[string, number, number]>): void
+  /** A writer's block with its proof (decoded and bounds-checked, not verified yet). */
+  onblock?(channel: RoomChannel, frame: ReceivedPush): void
   /** A frame that failed validation: counted by the node, the connection stays. */
   ondropped(reason: string): void
 }
@@ -145,6 +149,14 @@ export class RoomChannel {
       this.channel.addMessage(frame(TypingSchema, (m) => this.handlers.ontyping?.(this, m.typing))),
       this.channel.addMessage(frame(PresenceSchema, (m) => this.handlers.onpresence?.(this, m))),
       this.channel.addMessage(frame(HavesSchema, (m) => this.handlers.onhaves?.(this, m.haves))),
+      this.channel.addMessage({
+        encoding: c.raw,
+        onmessage: (buf: Buffer) => {
+          const value = decodePushFrame(buf)
+          if (value === null) this.handlers.ondropped('malformed frame')
+          else if (this.linked) this.handlers.onblock?.(this, value)
+        },
+      }),
     ]
     const sig = crypto.sign(
       writerProofMessage(this.id, conn.handshakeHash, conn.isInitiator),
@@ -211,6 +223,10 @@ export class RoomChannel {
 
   sendHaves(haves: Array<[string, number, number]>): void {
     if (this.linked && haves.length) this.messages[5].send(encodeFrame({ haves }))
+  }
+
+  sendBlock(frame: Buffer): void {
+    if (this.linked) this.messages[6].send(frame)
   }
 
   /** Round trip over this channel in ms, or -1 if the channel closed first. */

@@ -3,32 +3,39 @@ import Protomux from 'protomux'
 import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import { heldCount } from '../held'
 import { MAX_HAVES_PER_FRAME } from './channel'
+import { lengthAfter, type ReceivedPush } from './block-push'
+import { Pushes } from './pushes'
 import { attachCore, detachCore } from './scope'
 
 // Which of a room's cores replicate on which of its links. Attaching every writer core on
 // every link costs one hypercore replication session per core per link, each opened,
 // synced and answered: a crowd of 32 opened ~5,600 at once on one event loop, and that,
 // not the mesh, is what made its messages take seconds. Instead:
-// - eager cores (our own writer, other members' drives we opened) are attached on every
-//   link, so what we append reaches our neighbours at once and a file we want is asked of
-//   everyone, and each neighbour's own writer is attached on the link to it (its session
-//   may have come before we followed that writer, and was refused);
-// - every other core of the room, our own drive among them, is only *paired* on each link
+// - a writer's newest blocks (PUSH_WINDOW) are pushed with their proofs over the room
+//   channel (pushes.ts, block-push.ts) to each neighbour that lacks them, our own as we
+//   append them and others' as they arrive, before the haves that would make that
+//   neighbour fetch them: a message's hops need no session at all;
+// - eager cores (other members' drives we opened) are attached on every link, so a file
+//   we want is asked of everyone;
+// - every other core of the room, writers and our own drive, is only *paired* on each link
 //   (a protomux map entry, no session): when the neighbour opens a session for it, we
 //   answer (a member opens our drive when it reads one of our file entries);
 // - neighbours tell each other how long each writer's core is and how many of its blocks
 //   they hold (the `haves` frame of the room channel, channel.ts); we attach a core on a
-//   link when that neighbour knows a longer core or holds more of it than we do, one link at a time: another is tried only if the first has not
-//   brought us up to date within STALL_MS.
+//   link when that neighbour knows a longer core or holds more of it than we do (a backlog,
+//   or a block too big to push), one link at a time: another is tried only if the first
+//   has not brought us up to date within STALL_MS. Not while a push of it is being applied.
 // An attached core stays attached on that link until the link closes: hypercore passes
-// on its new blocks there, and no haves are sent for it on that link. When the link
-// closes its sessions end with it, though the socket may stay for other rooms: a member
-// blocked here, or a link the mesh let go, gets nothing more of this room over it.
-// Room isolation holds as before: a core is paired and attached only on the channels of
-// its own room (the caller claims it in CoreScopes first).
+// on its new blocks there, and neither haves nor pushes are sent for it on that link.
+// When the link closes its sessions end with it, though the socket may stay for other
+// rooms: a member blocked here, or a link the mesh let go, gets nothing more of this room
+// over it. Room isolation holds as before: a core is paired, attached or pushed only on
+// the channels of its own room (the caller claims it in CoreScopes first).
 
 /** How long a link we attached a core on may take to bring us its blocks before we try another. */
 export const STALL_MS = 1000
+/** Pushed blocks being applied at once from one link; more are dropped (they come again by session). */
+export const MAX_PUSHES_IN_FLIGHT = 64
 
 /** A writer, the length we know it has (signed), and how many of its blocks we hold. */
 export type Have = [key: string, length: number, held: number]
@@ -43,6 +50,7 @@ export interface Link {
   /** The neighbour's own writer key: its core is always attached on the link to its author. */
   readonly writer: string
   sendHaves(haves: Have[]): void
+  sendBlock(frame: Buffer): void
 }
 
 interface Entry {
@@ -62,6 +70,10 @@ export class CoreLinks {
   private readonly told = new Map<any, Map<string, Holding>>()
   private readonly attached = new WeakMap<any, Set<any>>()
   private readonly grown = new Set<string>()
+  private readonly pushes = new Pushes()
+  /** Pushed blocks being applied, per writer and per link. */
+  private readonly incoming = new Map<string, number>()
+  private readonly incomingByLink = new Map<any, number>()
   private flushing = false
   private closed = false
 
@@ -73,8 +85,7 @@ export class CoreLinks {
     const key = b4a.toString(core.key, 'hex')
     if (this.closed || this.cores.has(key)) return
     this.cores.set(key, { core, eager, fetchedAt: 0, timer: null })
-    for (const link of this.links.values())
-      this.offer(core, eager || link.writer === key, link.conn)
+    for (const link of this.links.values()) this.offer(core, eager, link.conn)
     if (!eager) this.fetch(key)
   }
 
@@ -95,14 +106,9 @@ export class CoreLinks {
     this.links.set(link.conn, link)
     this.remote.set(link.conn, new Map())
     this.told.set(link.conn, new Map())
-    for (const [key, { core, eager }] of this.cores)
-      this.offer(core, eager || link.writer === key, link.conn)
-    const haves: Have[] = []
-    for (const key of this.cores.keys()) {
-      const have = this.haveOf(key, link.conn)
-      if (have) haves.push(have)
-    }
-    this.send(link, haves)
+    this.pushes.open(link.conn)
+    for (const { core, eager } of this.cores.values()) this.offer(core, eager, link.conn)
+    this.pushThenHaves(link, [...this.cores.keys()])
   }
 
   close(link: Link): void {
@@ -110,6 +116,7 @@ export class CoreLinks {
     this.links.delete(link.conn)
     this.remote.delete(link.conn)
     this.told.delete(link.conn)
+    this.pushes.close(link.conn)
     // The socket may stay (other rooms use it): nothing of this room goes on over it.
     for (const { core } of this.cores.values()) {
       detachCore(core, link.conn, this.attached)
@@ -131,14 +138,7 @@ export class CoreLinks {
       const keys = [...this.grown]
       this.grown.clear()
       if (this.closed) return
-      for (const link of this.links.values()) {
-        const haves: Have[] = []
-        for (const k of keys) {
-          const have = this.haveOf(k, link.conn)
-          if (have) haves.push(have)
-        }
-        this.send(link, haves)
-      }
+      for (const link of this.links.values()) this.pushThenHaves(link, keys)
       // What we now hold may still be behind a neighbour: keep fetching.
       for (const k of keys) this.fetch(k)
     })
@@ -157,13 +157,47 @@ export class CoreLinks {
         length: Math.max(length, was?.length ?? 0),
         held: Math.max(count, was?.held ?? 0),
       })
+      this.pushes.told(link.conn, key, length)
+      this.pushTo(link, key)
       this.fetch(key)
     }
+  }
+
+  /**
+   * A pushed block of `key` arrived on `conn` and is about to be applied: false if that link
+   * has too many in flight (it is dropped). Until pushDone, the core is not fetched by session.
+   */
+  pushStarted(conn: any, key: string): boolean {
+    const n = this.incomingByLink.get(conn) ?? 0
+    if (n >= MAX_PUSHES_IN_FLIGHT || this.closed) return false
+    this.incomingByLink.set(conn, n + 1)
+    this.incoming.set(key, (this.incoming.get(key) ?? 0) + 1)
+    return true
+  }
+
+  /** A pushed block was applied (`index`: the neighbour has it; `frame`: ours to pass on), or dropped (null). */
+  pushDone(conn: any, key: string, index: number | null, frame?: ReceivedPush): void {
+    const n = (this.incomingByLink.get(conn) ?? 1) - 1
+    if (n > 0) this.incomingByLink.set(conn, n)
+    else this.incomingByLink.delete(conn)
+    const m = (this.incoming.get(key) ?? 1) - 1
+    if (m > 0) this.incoming.set(key, m)
+    else this.incoming.delete(key)
+    if (index !== null) this.pushes.has(conn, key, index)
+    if (index !== null && frame)
+      this.pushes.keep(key, index, frame.assumed, { frame: frame.raw, length: lengthAfter(frame) })
+    this.fetch(key)
   }
 
   /** Whether a core is attached on a connection (a replication session is, or was, opened). */
   isAttached(key: string, conn: any): boolean {
     return !!this.attached.get(conn)?.has(key)
+  }
+
+  /** Whether a replication session carries the core on any of the room's links. */
+  attachedAnywhere(key: string): boolean {
+    for (const conn of this.links.keys()) if (this.isAttached(key, conn)) return true
+    return false
   }
 
   destroy(): void {
@@ -173,6 +207,7 @@ export class CoreLinks {
     this.links.clear()
     this.remote.clear()
     this.told.clear()
+    this.pushes.destroy()
   }
 
   private offer(core: any, eager: boolean, conn: any): void {
@@ -204,6 +239,36 @@ export class CoreLinks {
     return [key, now.length, now.held]
   }
 
+  /** Pushes the newest blocks of these cores that the link lacks, then tells it what we hold. */
+  private pushThenHaves(link: Link, keys: string[]): void {
+    Promise.all(keys.map((key) => this.pushTo(link, key))).then(() => {
+      if (this.closed || this.links.get(link.conn) !== link) return
+      const haves: Have[] = []
+      for (const key of keys) {
+        const have = this.haveOf(key, link.conn)
+        if (have) haves.push(have)
+      }
+      this.send(link, haves)
+    })
+  }
+
+  private async pushTo(link: Link, key: string): Promise<void> {
+    const entry = this.cores.get(key)
+    if (!entry || this.closed || !this.announce(key) || entry.core.closing) return
+    // Where a session carries the core, it passes on the new blocks itself.
+    if (this.isAttached(key, link.conn)) return
+    const theirs = this.remote.get(link.conn)?.get(key)
+    const ours = holding(entry.core)
+    await this.pushes
+      .push(
+        { conn: link.conn, sendBlock: (f) => link.sendBlock(f) },
+        entry.core,
+        theirs?.held ?? 0,
+        ours.held,
+      )
+      .catch(() => {})
+  }
+
   private send(link: Link, haves: Have[]): void {
     for (let i = 0; i < haves.length; i += MAX_HAVES_PER_FRAME)
       link.sendHaves(haves.slice(i, i + MAX_HAVES_PER_FRAME))
@@ -216,6 +281,8 @@ export class CoreLinks {
   private fetch(key: string, now = false): void {
     const entry = this.cores.get(key)
     if (!entry || entry.eager || this.closed || entry.core.closing) return
+    // A push of it is being applied: looked at again once it is (pushDone).
+    if (this.incoming.has(key)) return
     // Behind a link that knows a longer core (we learn the length from it, so a gap shows)
     // or holds more of its blocks; the one holding the most is asked first.
     const mine = holding(entry.core)

@@ -6,7 +6,8 @@ const TRACKED_BLOCKS = 4096
 
 /**
  * Delivery state of the member's own messages: "sent" once on disk, then "reached N"
- * as connected peers fetch the block that holds it from this node's writer core.
+ * as connected peers fetch the block that holds it from this node's writer core, or tell
+ * us they hold every block of it up to some length (their haves, after our pushes).
  */
 export class Delivery {
   private readonly reached = new Map<number, Set<string>>()
@@ -31,13 +32,23 @@ export class Delivery {
     }
   }
 
+  /** A linked peer (its swarm key, hex) said it holds `held` of our first `length` blocks. */
+  held(peer: string, length: number, held: number): void {
+    // Only a count: it holds each block only if it holds all of them.
+    if (held < length) return
+    for (const seq of this.entriesIn.keys()) if (seq < length) this.reachedBy(seq, peer)
+  }
+
   private onUpload(seq: number, from: any): void {
-    const count = this.entriesIn.get(seq)
     const remote = from?.remotePublicKey
-    if (!count || !remote) return
+    if (remote) this.reachedBy(seq, b4a.toString(remote, 'hex'))
+  }
+
+  private reachedBy(seq: number, id: string): void {
+    const count = this.entriesIn.get(seq)
+    if (!count) return
     let peers = this.reached.get(seq)
     if (!peers) this.reached.set(seq, (peers = new Set()))
-    const id = b4a.toString(remote, 'hex')
     if (peers.has(id)) return
     peers.add(id)
     for (let i = 0; i < count; i++) {

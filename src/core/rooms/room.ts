@@ -1,10 +1,11 @@
 import b4a from 'b4a'
 import { EventEmitter } from 'node:events'
 import type { Entry } from '../../shared/entries'
-import { decodeBlock, entryId, parseEntryId } from '../../shared/entries'
-import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
+import { decodeBlock, entryId, HLC_SHIFT, parseEntryId } from '../../shared/entries'
+import { MAX_CLOCK_AHEAD_MS, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import type { FileRef, PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
 import { RoomChannel } from '../net/channel'
+import { forgedProof, type ReceivedPush } from '../net/block-push'
 import type { CoreScopes } from '../net/scope'
 import { CoreLinks } from '../net/core-links'
 import type { HybridClock } from './clock'
@@ -25,10 +26,18 @@ import { Presence } from './presence'
 import { CatchUp } from './fetch'
 
 const ADMISSION_CHECK_MS = 5000
+/** Whether a block holds an entry that is valid and not dated past the clock limit. */
+function provesWriter(block: Uint8Array): boolean {
+  const limit = (Date.now() + MAX_CLOCK_AHEAD_MS) * HLC_SHIFT
+  return decodeBlock(block).entries.some(({ entry }) => entry.h <= limit)
+}
+
 /** A room channel the peer has not opened by then is closed (it held a place in the mesh). */
 const PENDING_CHANNEL_MS = 5000
 /** A member that refused us (its mesh is full) closes at once; if it does not, we do. */
 const REFUSED_CLOSE_MS = 2000
+/** Writers vouched for within this long are saved together (a crowd joining: one write, not 31). */
+const VOUCH_SAVE_MS = 1000
 /** Writers first seen this soon after we joined were there before us (our catch-up). */
 const JOINED_WITH_MS = 60_000
 
@@ -92,6 +101,12 @@ export class Room extends EventEmitter {
   private mesh: Mesh | null = null
   readonly presence: Presence
   private readonly following = new Set<string>()
+  /** Each followed writer's core once it is open and in the timeline (null: not followed after all). */
+  private readonly writerCores = new Map<string, Promise<any>>()
+  /** Per writer, what a block arriving does (a download, or a push applied). */
+  private readonly arrivals = new Map<string, (seq: number) => void>()
+  /** Per writer, the pushed blocks being applied, one after another. */
+  private readonly applying = new Map<string, Promise<void>>()
   private readonly vouched = new Set<string>()
   private readonly quotas = new Map<string, WriterQuota>()
   private readonly admission = new Admission()
@@ -107,6 +122,7 @@ export class Room extends EventEmitter {
   /** Which of this room's cores (writers, drives) replicate on which of its links. */
   private readonly links = new CoreLinks((key) => key === this.own?.key || this.vouched.has(key))
   private closed = false
+  private saveTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly ctx: RoomContext,
@@ -170,7 +186,8 @@ export class Room extends EventEmitter {
     const core = this.ctx.store.get({ keyPair: this.writerKeyPair })
     await core.ready()
     this.cores.push(core)
-    this.replicate(core)
+    // Not attached on every link: what we append is pushed to our neighbours (core-links.ts).
+    this.replicate(core, false)
     core.on('append', () => this.links.grew(b4a.toString(core.key, 'hex')))
     this.own = await this.timeline.addWriter(core, true, this.ctx.profile().name)
     this.writer = new BatchWriter(
@@ -260,7 +277,12 @@ export class Room extends EventEmitter {
         },
         ontyping: (ch, typing) => ch.writer && this.social.typing.received(ch.writer, typing),
         onpresence: (ch, frame) => this.presence.received(ch, frame),
-        onhaves: (ch, haves) => this.links.received(ch, haves),
+        onhaves: (ch, haves) => {
+          this.links.received(ch, haves)
+          const own = haves.find(([key]) => key === this.own.key)
+          if (own) this.delivery.held(ch.remoteKey, own[1], own[2])
+        },
+        onblock: (ch, frame) => this.receivePush(ch, frame),
         ondropped: (reason) => {
           if (reason === 'failed writer proof') this.ctx.stats.droppedPeers++
           else {
@@ -368,6 +390,8 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.seen || w.own) return
     this.following.delete(key)
+    this.writerCores.delete(key)
+    this.arrivals.delete(key)
     this.links.remove(key)
     this.ctx.scopes.releaseKey(key)
     // Gossiped keys come and go: nothing of a dropped one may stay behind.
@@ -386,6 +410,17 @@ export class Room extends EventEmitter {
     const owner = this.ctx.scopes.belongsTo(key)
     if (owner !== undefined && owner !== this.key) return
     this.following.add(key)
+    let ready: (core: any) => void = () => {}
+    this.writerCores.set(key, new Promise((resolve) => (ready = resolve)))
+    try {
+      await this.openWriter(key, ready)
+    } finally {
+      ready(null) // not followed after all (a resolved promise keeps its first value)
+    }
+  }
+
+  /** Opens a followed writer's core; `ready` gets it once blocks may be applied to it. */
+  private async openWriter(key: string, ready: (core: any) => void): Promise<void> {
     const core = this.ctx.store.get({ key: Buffer.from(key, 'hex') })
     this.cores.push(core)
     await core.ready()
@@ -408,16 +443,87 @@ export class Room extends EventEmitter {
       this.scheduleUpdate(key)
       this.sync.poke()
     })
-    core.on('download', (seq: number) => {
+    const arrived = (seq: number) => {
       this.links.grew(key)
       this.timeline.downloaded(key, seq)
       this.scheduleUpdate(key)
       this.sync.poke()
-    })
+    }
+    this.arrivals.set(key, arrived)
+    core.on('download', arrived)
     this.fetch.follow(core)
     const w = await this.timeline.addWriter(core, false)
+    // Pushed blocks apply from here on: the timeline follows the writer, so it reads them.
+    ready(core)
     this.scheduleUpdate(key)
     if (w.seen) this.vouch(key)
+  }
+
+  /** A writer's block pushed by a neighbour: applied one after another per writer. */
+  private receivePush(ch: RoomChannel, frame: ReceivedPush): void {
+    const key = b4a.toString(frame.key, 'hex')
+    if (this.closed || key === this.own?.key || this.moderation.blocked(key)) return
+    // A core a session carries, on any link, gets its blocks there: hypercore's replicator
+    // can stall for good on an upgrade applied beside its own requests in flight (seen on
+    // the same link, and in the 200,000-message flood test across links: Bob's pushes of
+    // Mallory's blocks beside Alice's session with Mallory). Sessions pass on new blocks
+    // by themselves, as they did before pushes.
+    if (this.links.attachedAnywhere(key)) return
+    if (!this.links.pushStarted(ch.conn, key)) {
+      this.ctx.stats.droppedFrames++ // a flood: it comes again by session if it was real
+      return
+    }
+    const apply = async () => {
+      let got: 'applied' | 'held' | null = null
+      try {
+        got = await this.applyPush(ch, key, frame)
+      } finally {
+        // Only a frame that verified here is passed on as is.
+        const index = got === null ? null : frame.proof.block.index
+        this.links.pushDone(ch.conn, key, index, got === 'applied' ? frame : undefined)
+      }
+    }
+    const prev = this.applying.get(key) ?? Promise.resolve()
+    const run = prev.then(apply, apply)
+    this.applying.set(key, run)
+    run.catch(() => {}).finally(() => this.applying.get(key) === run && this.applying.delete(key))
+  }
+
+  /** Whether the frame applied, or we held its block already; null if neither (stale, forged). */
+  private async applyPush(
+    ch: RoomChannel,
+    key: string,
+    frame: ReceivedPush,
+  ): Promise<'applied' | 'held' | null> {
+    // A writer we do not follow yet is offered by the sender, like a gossiped key: on probation.
+    if (!this.writerCores.has(key)) this.offerWriter(ch.remoteKey, key)
+    const core = await this.writerCores.get(key)
+    if (!core || this.closed || core.closing || this.quotas.get(key)?.paused) return null
+    const index = frame.proof.block.index
+    if (await core.has(index)) return 'held'
+    const length = core.length
+    // Made for a longer core than ours (we were told of a length we did not keep): stale.
+    if (length < frame.assumed || frame.proof.fork !== core.fork) return null
+    try {
+      if (!(await core.applyProof(frame.proof))) return null
+    } catch (err) {
+      if (this.closed || core.closing) return null
+      // A proof made for the very length we have (still: a session may have grown it
+      // meanwhile) fails only if it is forged or broken.
+      if (forgedProof(err) || (length === frame.assumed && core.length === length)) {
+        this.ctx.stats.droppedFrames++
+        this.ctx.badFrame(ch.conn)
+      }
+      return null
+    }
+    this.arrivals.get(key)?.(index)
+    // A signed block with a valid entry proves the key as the timeline's read of it would:
+    // vouched now, so it is passed on at once rather than after that read.
+    if (!this.vouched.has(key) && provesWriter(frame.proof.block.value)) {
+      this.admission.proven(key)
+      this.vouch(key)
+    }
+    return 'applied'
   }
 
   /**
@@ -431,7 +537,10 @@ export class Room extends EventEmitter {
     if (!this.state.writers.includes(key)) {
       this.state.writers.push(key)
       ;(this.state.firstSeen ??= {})[key] ??= Date.now()
-      this.persist()
+      this.saveTimer ??= setTimeout(() => {
+        this.saveTimer = null
+        this.persist()
+      }, VOUCH_SAVE_MS)
     }
     for (const ch of this.channels.values()) ch.sendWriters([key])
     this.links.grew(key)
@@ -551,6 +660,8 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.own) return
     this.following.delete(key)
+    this.writerCores.delete(key)
+    this.arrivals.delete(key)
     this.links.remove(key)
     this.vouched.delete(key)
     this.state.writers = this.state.writers.filter((k) => k !== key)
@@ -636,6 +747,11 @@ export class Room extends EventEmitter {
     if (this.closed) return
     await this.writer?.close()
     this.closed = true
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer)
+      this.saveTimer = null
+      this.persist()
+    }
     this.fetch.close()
     this.mesh?.destroy()
     this.links.destroy()

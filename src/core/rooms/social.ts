@@ -1,3 +1,4 @@
+import { entryId } from '../../shared/entries'
 import { fingerprint } from '../../shared/roomkey'
 import type { TimelineEntry } from '../../shared/types'
 import { Reactions, type ReactionEntry } from './reactions'
@@ -8,9 +9,18 @@ import { Typing } from './typing'
 // reactions (reactions.ts) and writes them on the entries the timeline hands out, and
 // keeps who is typing (typing.ts). Names always come from the members' signed entries.
 
+/**
+ * Reactions read before their target exists here (blocks arrive in any order: a neighbour
+ * pushes each writer's newest first), kept until it is handed out, oldest dropped first.
+ */
+const MAX_WAITING_REACTIONS = 1024
+
 export class Social {
   readonly reactions = new Reactions()
   readonly typing: Typing
+  /** Target id -> reactions to it read before it could exist. */
+  private readonly waiting = new Map<string, Array<[string, ReactionEntry]>>()
+  private waitingCount = 0
 
   constructor(
     private readonly timeline: Timeline,
@@ -39,7 +49,7 @@ export class Social {
   private onReaction(reactor: string, entry: ReactionEntry): void {
     // Only entries that can exist: a known writer and a block it has written.
     const target = this.timeline.writers.get(entry.target.w)
-    if (!target || entry.target.seq >= target.core.length) return
+    if (!target || entry.target.seq >= target.core.length) return this.wait(reactor, entry)
     const id = this.reactions.apply(reactor, entry)
     const item = id && this.timeline.get(id)
     if (!item) return
@@ -47,8 +57,28 @@ export class Social {
     this.updated(item)
   }
 
+  private wait(reactor: string, entry: ReactionEntry): void {
+    const id = entryId(entry.target.w, entry.target.seq, entry.target.i)
+    const list = this.waiting.get(id) ?? []
+    list.push([reactor, entry])
+    this.waiting.set(id, list)
+    this.waitingCount++
+    while (this.waitingCount > MAX_WAITING_REACTIONS) {
+      const [oldest, dropped] = this.waiting.entries().next().value!
+      this.waiting.delete(oldest)
+      this.waitingCount -= dropped.length
+    }
+  }
+
   /** Writes the current reactions onto an entry the room hands out. */
   decorate(item: TimelineEntry): TimelineEntry {
+    const waiting = this.waiting.get(item.id)
+    if (waiting) {
+      // It exists now: what was read before it counts.
+      this.waiting.delete(item.id)
+      this.waitingCount -= waiting.length
+      for (const [reactor, entry] of waiting) this.reactions.apply(reactor, entry)
+    }
     const summary = this.reactions.summary(item.id, this.ownKey, this.nameOf)
     if (summary.length || item.reactions) item.reactions = summary
     return item
