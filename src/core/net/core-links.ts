@@ -4,7 +4,7 @@ import { MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import { heldCount } from '../held'
 import { MAX_HAVES_PER_FRAME } from './channel'
 import { lengthAfter, type ReceivedPush } from './block-push'
-import { Pushes } from './pushes'
+import { PUSH_WINDOW, Pushes } from './pushes'
 import { attachCore, detachCore } from './scope'
 
 // Which of a room's cores replicate on which of its links. Attaching every writer core on
@@ -34,6 +34,12 @@ import { attachCore, detachCore } from './scope'
 
 /** How long a link we attached a core on may take to bring us its blocks before we try another. */
 export const STALL_MS = 1000
+/**
+ * A neighbour at most PUSH_WINDOW blocks ahead of us is pushing them (its haves and its
+ * pushes leave together, and the haves often land first): a session for that gap waits
+ * this long for the pushes, rather than being set up beside them for nothing.
+ */
+const PUSH_GRACE_MS = 500
 /** Pushed blocks being applied at once from one link; more are dropped (they come again by session). */
 export const MAX_PUSHES_IN_FLIGHT = 64
 
@@ -58,6 +64,8 @@ interface Entry {
   eager: boolean
   /** When we last attached this core on a link because we were behind (ms). */
   fetchedAt: number
+  /** Until when a small gap waits for pushes (ms), 0 while none is waited for. */
+  graceUntil?: number
   timer: NodeJS.Timeout | null
 }
 
@@ -296,7 +304,24 @@ export class CoreLinks {
         most = r.held
       }
     }
-    if (best === null) return
+    if (best === null) {
+      entry.graceUntil = 0
+      return
+    }
+    const ahead = this.remote.get(best)!.get(key)!
+    const small = ahead.length - mine.length <= PUSH_WINDOW && ahead.held - mine.held <= PUSH_WINDOW
+    if (!now && small) {
+      const at = Date.now()
+      if (!entry.graceUntil) entry.graceUntil = at + PUSH_GRACE_MS
+      if (at < entry.graceUntil) {
+        entry.timer ??= setTimeout(() => {
+          entry.timer = null
+          this.fetch(key)
+        }, entry.graceUntil - at)
+        entry.timer.unref?.()
+        return
+      }
+    }
     const wait = entry.fetchedAt + STALL_MS - Date.now()
     if (wait > 0 && !now) {
       entry.timer ??= setTimeout(() => {
