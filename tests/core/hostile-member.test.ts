@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import crypto from 'hypercore-crypto'
 import { encodeBlock, HLC_SHIFT, type Entry } from '../../src/shared/entries'
 import {
@@ -10,20 +10,22 @@ import {
 import type { LinkupNode } from '../../src/core/node'
 import { fingerprint } from '../../src/shared/roomkey'
 import { allHistory } from '../helpers/catchup'
-import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import {
+  channelTo,
+  Cluster,
+  connected,
+  roomOf,
+  texts,
+  useCluster,
+  waitForTexts,
+} from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 // A member with the room key who turns hostile, writing raw blocks into its own core and
 // raw frames on the room channel. Each test is one attack; the room must still work.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 /** Appends a block exactly as given, header name included, to the node's own core. */
 async function appendBlock(node: LinkupNode, room: string, name: string, entries: Entry[]) {
@@ -34,13 +36,6 @@ async function appendBlock(node: LinkupNode, room: string, name: string, entries
   const key = core.key.toString('hex')
   await core.close()
   return `${key}.${seq}.0`
-}
-
-/** Mallory's open channel to Alice (not to Bob). */
-function channelTo(mallory: LinkupNode, alice: LinkupNode, room: string): any {
-  const aliceSwarmKey = alice.swarm.keyPair.publicKey.toString('hex')
-  const mRoom = (mallory as any).rooms_.get(room)
-  return [...mRoom.channels.values()].find((c: any) => c.opened && c.remoteKey === aliceSwarmKey)
 }
 
 test('a clock far in the future pins nothing: held back, not counted, not moving our clock', async () => {
@@ -278,4 +273,45 @@ test('a back-dated entry is marked “arrived late”; history from before we jo
   assert.equal(late.late, true)
   const ordinary = (await alice.history(room)).find((e) => e.text === 'ordinary')!
   assert.equal(ordinary.late, undefined)
+})
+
+test('reactions to entries that never come wait in a bound per member, and do not push out others', async () => {
+  // Blocks arrive in any order (a neighbour pushes each writer's newest first), so a
+  // reaction read before its target is kept until the target is there. Mallory writes
+  // 2,000 reactions to entries that will never exist, after Bob reacted to one of Alice's
+  // that is not written yet: Bob's must still count once Alice writes it.
+  const { alice, bob, mallory, room } = await cluster.trio('Waiting reactions')
+  const social = roomOf(alice, room).social
+  const aliceKey = alice.memberKey(room)
+  const next = roomOf(alice, room).timeline.writers.get(aliceKey).core.length
+  const vote = (node: LinkupNode, w: string, seq: number): Entry => ({
+    t: 'react',
+    h: node.clock.tick(),
+    target: { w, seq, i: 0 },
+    e: '👍',
+    on: true,
+  })
+  await appendBlock(bob, room, 'Bob', [vote(bob, aliceKey, next)])
+  const bobKey = bob.memberKey(room)
+  await until('Bob’s reaction to wait at Alice', () => social.waitingReactions(bobKey) === 1)
+  for (let n = 0; n < 2000; n += 100)
+    await appendBlock(
+      mallory,
+      room,
+      'Mallory',
+      Array.from({ length: 100 }, (_, k) => vote(mallory, aliceKey, 1_000_000 + n + k)),
+    )
+  const mKey = mallory.memberKey(room)
+  await until('Mallory’s reactions to be read', () => social.waitingReactions(mKey) > 0)
+  await new Promise((r) => setTimeout(r, 1000))
+  assert.ok(social.waitingReactions(mKey) <= 64, `${social.waitingReactions(mKey)} of hers wait`)
+  assert.equal(social.waitingReactions(bobKey), 1, 'Bob’s still waits')
+
+  await alice.send(room, 'the message Bob reacted to')
+  await until('Bob’s reaction on it', async () => {
+    const item = (await alice.history(room, { limit: 5 })).find(
+      (e) => e.text === 'the message Bob reacted to',
+    )
+    return item?.reactions?.some((r) => r.emoji === '👍' && r.count === 1) || undefined
+  })
 })

@@ -14,6 +14,11 @@ import { Typing } from './typing'
  * pushes each writer's newest first), kept until it is handed out, oldest dropped first.
  */
 const MAX_WAITING_REACTIONS = 1024
+/**
+ * …and per reactor: a member can write reactions to entries that will never exist, and
+ * with one shared bound alone its flood would push out everyone else's waiting ones.
+ */
+export const MAX_WAITING_PER_REACTOR = 64
 
 export class Social {
   readonly reactions = new Reactions()
@@ -21,6 +26,7 @@ export class Social {
   /** Target id -> reactions to it read before it could exist. */
   private readonly waiting = new Map<string, Array<[string, ReactionEntry]>>()
   private waitingCount = 0
+  private readonly waitingBy = new Map<string, number>()
 
   constructor(
     private readonly timeline: Timeline,
@@ -58,16 +64,33 @@ export class Social {
   }
 
   private wait(reactor: string, entry: ReactionEntry): void {
+    const mine = this.waitingBy.get(reactor) ?? 0
+    if (mine >= MAX_WAITING_PER_REACTOR) return
     const id = entryId(entry.target.w, entry.target.seq, entry.target.i)
     const list = this.waiting.get(id) ?? []
     list.push([reactor, entry])
     this.waiting.set(id, list)
-    this.waitingCount++
+    this.counted(list.slice(-1), 1)
     while (this.waitingCount > MAX_WAITING_REACTIONS) {
       const [oldest, dropped] = this.waiting.entries().next().value!
       this.waiting.delete(oldest)
-      this.waitingCount -= dropped.length
+      this.counted(dropped, -1)
     }
+  }
+
+  /** Keeps the waiting counts, in all and per reactor, as reactions wait or stop waiting. */
+  private counted(list: Array<[string, ReactionEntry]>, sign: 1 | -1): void {
+    for (const [reactor] of list) {
+      this.waitingCount += sign
+      const n = (this.waitingBy.get(reactor) ?? 0) + sign
+      if (n > 0) this.waitingBy.set(reactor, n)
+      else this.waitingBy.delete(reactor)
+    }
+  }
+
+  /** Reactions waiting for their target: in all, and those of one reactor. */
+  waitingReactions(reactor?: string): number {
+    return reactor === undefined ? this.waitingCount : (this.waitingBy.get(reactor) ?? 0)
   }
 
   /** Writes the current reactions onto an entry the room hands out. */
@@ -76,7 +99,7 @@ export class Social {
     if (waiting) {
       // It exists now: what was read before it counts.
       this.waiting.delete(item.id)
-      this.waitingCount -= waiting.length
+      this.counted(waiting, -1)
       for (const [reactor, entry] of waiting) this.reactions.apply(reactor, entry)
     }
     const summary = this.reactions.summary(item.id, this.ownKey, this.nameOf)
