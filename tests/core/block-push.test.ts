@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import crypto from 'hypercore-crypto'
 import fc from 'fast-check'
 import {
@@ -13,8 +13,16 @@ import { MAX_PUSHES_IN_FLIGHT } from '../../src/core/net/core-links'
 import { encodeBlock, HLC_SHIFT } from '../../src/shared/entries'
 import { BAD_FRAMES_BEFORE_DISCONNECT } from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
-import { Cluster, connected, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import {
+  channelTo,
+  Cluster,
+  connected,
+  roomOf,
+  useCluster,
+  waitForTexts,
+  writerSessions,
+} from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 // The push path for a writer's newest blocks (src/core/net/block-push.ts, pushes.ts): a
 // room-channel frame with one block and its hypercore proof. A message must reach members
@@ -22,30 +30,7 @@ import { removeTempDirs, until } from '../helpers/net'
 // forged, relabelled, oversized, flooded) must be dropped, cost it, and store nothing.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
-
-const roomOf = (node: LinkupNode, room: string): any => (node as any).rooms_.get(room)
-
-/** Replication sessions this node holds for the room's writer cores. */
-function sessions(node: LinkupNode, room: string): number {
-  let n = 0
-  for (const w of roomOf(node, room).timeline.writers.values()) n += w.core.peers.length
-  return n
-}
-
-/** `from`'s open room channel to `to`: its push frames go through messages[6]. */
-function channelTo(from: LinkupNode, to: LinkupNode, room: string): any {
-  const toKey = to.swarm.keyPair.publicKey.toString('hex')
-  return [...roomOf(from, room).channels.values()].find(
-    (c: any) => c.opened && c.remoteKey === toKey,
-  )
-}
+useCluster((c) => (cluster = c))
 
 /** A writer core only Mallory's test holds, with `blocks` valid message blocks. */
 async function privateWriter(node: LinkupNode, text: string, blocks = 1): Promise<any> {
@@ -99,7 +84,8 @@ test('a message reaches members through pushes alone: no writer-core session on 
   const linked = (a: LinkupNode, b: LinkupNode) =>
     a.peers(room).some((p) => p.key === b.memberKey(room))
   assert.ok(!nodes.every((a) => nodes.every((b) => a === b || linked(a, b))), 'not a full mesh')
-  for (const node of nodes) assert.equal(sessions(node, room), 0, `${node.profile.name}: sessions`)
+  for (const node of nodes)
+    assert.equal(writerSessions(node, room), 0, `${node.profile.name}: sessions`)
 })
 
 test('decodePushFrame: bounds, and random bytes never throw', async () => {

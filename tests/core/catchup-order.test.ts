@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { TimelineEntry } from '../../src/shared/types'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 // A member back from a while away sees the newest messages first: a writer's newest
 // blocks are fetched before its backlog, not mixed with random picks of it.
@@ -19,13 +19,7 @@ const NEWEST_FIRST = 64
 const BACKLOG_SHARE = 0.05
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('a late reader gets the newest messages before the backlog', async () => {
   const writer = await cluster.node('Writer')

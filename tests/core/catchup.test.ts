@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { allHistory, fillRoom, lateReader } from '../helpers/catchup'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 // A member who was away gets every message, each once, and the room says how much of
 // its history is here. The long version of the first test is `npm run stress:catchup`.
@@ -11,13 +11,7 @@ const SLICE_MESSAGES = 900
 const SLICE_RUNS = 3
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test(`late readers each get all ${SLICE_MESSAGES} one-per-block messages, each emitted once`, async () => {
   const { room, nodes } = await fillRoom(cluster, SLICE_MESSAGES)

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { Cluster, connected, find, texts, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { test } from 'node:test'
+import { Cluster, connected, find, texts, useCluster, waitForTexts } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('two peers chat both ways, with authors and delivery state', async () => {
   const alice = await cluster.node('Alice')

@@ -2,34 +2,27 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { MAX_WRITERS_PER_ROOM } from '../../src/shared/limits'
 import type { LinkupNode } from '../../src/core/node'
 import { MAX_HAVES_PER_FRAME } from '../../src/core/net/channel'
-import { Cluster, connected, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import {
+  channelTo,
+  Cluster,
+  connected,
+  roomOf,
+  useCluster,
+  waitForTexts,
+  writerSessions,
+} from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 
 // Which writer cores replicate on which links (src/core/net/core-links.ts): only where a
 // neighbour needs them, told by the `haves` frame of the room channel. Messages and
 // history must still reach everyone; a peer's haves frames cannot break that.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
-
-const roomOf = (node: LinkupNode, room: string): any => (node as any).rooms_.get(room)
-
-/** Replication sessions this node holds for the room's writer cores (one per core per link). */
-function sessions(node: LinkupNode, room: string): number {
-  let n = 0
-  for (const w of roomOf(node, room).timeline.writers.values()) n += w.core.peers.length
-  return n
-}
+useCluster((c) => (cluster = c))
 
 test('a writer core is replicated only on the links that need it; every message reaches everyone', async () => {
   const names = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay']
@@ -45,17 +38,9 @@ test('a writer core is replicated only on the links that need it; every message 
   // Every core on every link would be links × 6 cores, seen from each end. Here each link
   // carries the two members' own cores, and another writer's only where it was fetched.
   const all = nodes.reduce((sum, node) => sum + node.peers(room).length * nodes.length, 0)
-  const held = nodes.reduce((sum, node) => sum + sessions(node, room), 0)
+  const held = nodes.reduce((sum, node) => sum + writerSessions(node, room), 0)
   assert.ok(held <= all * 0.75, `${held} sessions, every core on every link would be ${all}`)
 })
-
-/** Mallory's open room channel to Alice, through which she sends raw frames. */
-function channelTo(mallory: LinkupNode, alice: LinkupNode, room: string): any {
-  const aliceSwarmKey = alice.swarm.keyPair.publicKey.toString('hex')
-  return [...roomOf(mallory, room).channels.values()].find(
-    (c: any) => c.opened && c.remoteKey === aliceSwarmKey,
-  )
-}
 
 test('haves frames: malformed ones are dropped and counted, floods and lies cost a bounded map, nothing is lost', async () => {
   const { alice, bob, mallory, room } = await cluster.trio('Haves')

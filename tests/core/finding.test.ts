@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { RoomInfo } from '../../src/shared/types'
-import { Cluster } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { Cluster, useCluster } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 // "Joining is never silently stuck": while a room has no peer the engine says it is
 // looking (RoomInfo.finding, set by net/discovery.ts), and stops saying so once a peer's
 // room channel opens; when the last peer leaves it looks again.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('a room reports it is looking for members, then connected, then looking again', async () => {
   const alice = await cluster.node('Alice')

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { encodeBlock, type Entry } from '../../src/shared/entries'
 import { MAX_ENTRIES_PER_BLOCK, TIMELINE_WINDOW_MAX } from '../../src/shared/limits'
-import { Cluster, connected, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { Cluster, connected, useCluster, waitForTexts } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 // A member floods the room with 200,000 messages (full blocks, as fast as its core takes
 // them). The receiver's quota pauses it; a legitimate member's message still arrives; the
@@ -30,13 +30,7 @@ function heapUsed(): number {
 }
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('a flood of 200,000 messages: others still arrive, all of it arrives once, memory stays bounded', async () => {
   const { alice, bob, mallory, room } = await cluster.trio('Flood')

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { Cluster, connected, find, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { test } from 'node:test'
+import { Cluster, connected, find, useCluster, waitForTexts } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('store and forward: C gets A’s messages from B alone, still as A’s', async () => {
   const a = await cluster.node('A')

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { Cluster } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { test } from 'node:test'
+import { Cluster, useCluster } from '../helpers/nodes'
+import { until } from '../helpers/net'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('ten peers joining one room at the same moment all connect, within the mesh cap', async () => {
   const nodes = await Promise.all(Array.from({ length: 10 }, (_, i) => cluster.node(`P${i}`)))

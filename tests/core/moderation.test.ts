@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { fingerprint } from '../../src/shared/roomkey'
-import { Cluster, connected, texts, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { Cluster, connected, texts, useCluster, waitForTexts } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 
 // Mute and block are local to each member, kept in config.json, and undone by ~unmute and
 // ~unblock; a bad name is a clear error that changes nothing.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('~mute hides a member here and survives a restart; ~unmute shows them again', async () => {
   const dir = await tempDir()

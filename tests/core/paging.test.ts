@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { test } from 'node:test'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('scrolling back pages through three writers in one order, also after a restart', async () => {
   const dir = await tempDir()

@@ -2,19 +2,13 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { LinkupNode } from '../../src/core/node'
-import { Cluster, texts } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { Cluster, texts, useCluster } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('a restart keeps identity, profile, rooms, marks and history', async () => {
   const dir = await tempDir()

@@ -5,20 +5,14 @@ import Corestore from 'corestore'
 import { RoomSearch } from '../../src/core/search/room-search'
 import { words } from '../../src/core/search/words'
 import { encodeBlock } from '../../src/shared/entries'
-import { after, before, test } from 'node:test'
-import { Cluster, connected, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { test } from 'node:test'
+import { Cluster, connected, useCluster, waitForTexts } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 
 // Full-text search over a room's history on disk, between two members.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('search finds messages from every member, follows edits and deletes, and survives a restart', async () => {
   const bobDir = await tempDir()

@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { LinkupNode } from '../../src/core/node'
 import type { TimelineEntry, TypingInfo } from '../../src/shared/types'
-import { Cluster, connected, find, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { Cluster, connected, find, useCluster, waitForTexts } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 import { appendRaw } from '../files/helpers'
 
 // Replies, reactions, mentions and typing between real members on a private testnet.
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 async function pair(name: string): Promise<{ alice: LinkupNode; bob: LinkupNode; room: string }> {
   const alice = await cluster.node('Alice')

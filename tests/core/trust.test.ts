@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { Cluster, connected, find, texts, waitForTexts } from '../helpers/nodes'
-import { removeTempDirs, until } from '../helpers/net'
+import { test } from 'node:test'
+import { Cluster, connected, find, texts, useCluster, waitForTexts } from '../helpers/nodes'
+import { until } from '../helpers/net'
 import { encodeBlock } from '../../src/shared/entries'
 import type { LinkupNode } from '../../src/core/node'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 /** The node's own writer core for a room, opened as a raw hypercore session. */
 async function rawWriter(node: LinkupNode, room: string) {

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { FileRef } from '../../src/shared/types'
 import { QUOTA_AUTO_DOWNLOADS_PER_HOUR } from '../../src/shared/limits'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 import { MiB, appendRaw, entryOn, pngHeader, randomFile, streamBytes } from './helpers'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('avatars and voice notes arrive by themselves, verified', async () => {
   const dir = await tempDir()

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { LinkupNode } from '../../src/core/node'
 import type { FileProgress } from '../../src/shared/types'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 import { MiB, entryOn, progressOf, randomFile, sha256 } from './helpers'
 
 const SIZE = 32 * MiB
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 /** Cuts every connection of `node` at once: no more bytes arrive after this call. */
 function cutOff(node: LinkupNode): void {

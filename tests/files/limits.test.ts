@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import crypto from 'hypercore-crypto'
 import { LinkupNode } from '../../src/core/node'
 import type { TimelineEntry } from '../../src/shared/types'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, tempDir, until } from '../helpers/net'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { tempDir, until } from '../helpers/net'
 import { MiB, appendRaw, entryOn, pngHeader, randomFile } from './helpers'
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 async function pair(name: string) {
   const alice = await cluster.node('Alice')

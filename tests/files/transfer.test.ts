@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { LinkupNode } from '../../src/core/node'
-import { Cluster, connected } from '../helpers/nodes'
-import { removeTempDirs, tempDir } from '../helpers/net'
+import { Cluster, connected, useCluster } from '../helpers/nodes'
+import { tempDir } from '../helpers/net'
 import { MiB, entryOn, progressOf, randomFile, sha256, streamBytes } from './helpers'
 
 /** Memtable bytes a node may hold after a 100 MiB file (unflushed, it would be over 36). */
@@ -17,13 +17,7 @@ async function memtableMiB(node: LinkupNode): Promise<number> {
 }
 
 let cluster: Cluster
-before(async () => {
-  cluster = await Cluster.start()
-})
-after(async () => {
-  await cluster.close()
-  await removeTempDirs()
-})
+useCluster((c) => (cluster = c))
 
 test('a 100 MiB file arrives byte-identical, with progress', async () => {
   const alice = await cluster.node('Alice')

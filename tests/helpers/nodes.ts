@@ -1,6 +1,7 @@
+import { after, before } from 'node:test'
 import { LinkupNode } from '../../src/core/node'
 import type { TimelineEntry } from '../../src/shared/types'
-import { tempDir, testnet, until, type Testnet } from './net'
+import { removeTempDirs, tempDir, testnet, until, type Testnet } from './net'
 
 /** A private testnet plus LinkUp nodes on it; close() tears all of it down. */
 export class Cluster {
@@ -45,6 +46,40 @@ export class Cluster {
     await Promise.all(this.nodes.map((n) => n.close()))
     await this.net.destroy()
   }
+}
+
+/**
+ * One Cluster for a test file: started before its tests, closed with the temp folders
+ * after them. `set` receives it (the file keeps it in a `let cluster`).
+ */
+export function useCluster(set: (cluster: Cluster) => void): void {
+  let cluster: Cluster | undefined
+  before(async () => {
+    cluster = await Cluster.start()
+    set(cluster)
+  })
+  after(async () => {
+    await cluster?.close()
+    await removeTempDirs()
+  })
+}
+
+/** A node's room object, for tests that look inside the engine. */
+export const roomOf = (node: LinkupNode, room: string): any => (node as any).rooms_.get(room)
+
+/** Replication sessions a node holds for a room's writer cores (one per core per link). */
+export function writerSessions(node: LinkupNode, room: string): number {
+  let n = 0
+  for (const w of roomOf(node, room).timeline.writers.values()) n += w.core.peers.length
+  return n
+}
+
+/** `from`'s open room channel to `to`, to send raw frames through. */
+export function channelTo(from: LinkupNode, to: LinkupNode, room: string): any {
+  const toKey = to.swarm.keyPair.publicKey.toString('hex')
+  return [...roomOf(from, room).channels.values()].find(
+    (c: any) => c.opened && c.remoteKey === toKey,
+  )
 }
 
 export async function texts(node: LinkupNode, room: string): Promise<string[]> {
