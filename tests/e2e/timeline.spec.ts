@@ -101,3 +101,74 @@ test('scrolled up: new messages wait below a jump button and a divider; sending 
   await expect(bob.message('my answer')).toBeInViewport()
   await expect(alice.message('my answer')).toBeVisible()
 })
+
+test('rows sit edge to edge in every frame of a fast scroll, even a row taller than its shape', async ({
+  alice,
+}) => {
+  await alice.onboard('Alice')
+  const room = await alice.createRoom('wraps')
+  // Every 9th message is as short as the others in characters (one line, by the list's
+  // reckoning: row-sizes.ts) but wraps in pixels: a row unlike its shape.
+  const wide = (i: number) => `${'W'.repeat(70)} ${i}`
+  for (let start = 0; start < 1500; start += 500) {
+    await Promise.all(
+      Array.from({ length: 500 }, (_, k) => {
+        const i = start + k
+        return alice.node.send(room, i % 9 === 0 ? wide(i) : `line ${i}`)
+      }),
+    )
+  }
+  await alice.page.reload()
+  await expect(alice.message(/^\s*line 1499\s*$/)).toBeVisible()
+  const timeline = alice.page.getByTestId('timeline')
+  // All of it loaded, so the scroll below runs to the beginning without waiting for pages.
+  await expect.poll(async () => Number(await timeline.getAttribute('data-loaded'))).toBe(1500)
+  const result = await timeline.evaluate(async (list) => {
+    const rowsNow = () =>
+      [...list.querySelectorAll<HTMLElement>('.timeline-row')]
+        .map((el) => ({ el, i: Number(el.dataset.index), r: el.getBoundingClientRect() }))
+        .sort((a, b) => a.i - b.i)
+    // Resolves where the browser is about to paint the frame: a ResizeObserver's callback
+    // runs after the frame's animation callbacks and layout (and after the list's own
+    // observer, made before this one). A probe is resized to have one in every frame.
+    const probe = document.body.appendChild(document.createElement('div'))
+    probe.style.cssText = 'position:fixed;top:0;left:0;height:1px;width:1px'
+    let painted = () => {}
+    new ResizeObserver(() => painted()).observe(probe)
+    const atPaint = () =>
+      new Promise<void>((resolve) => {
+        painted = resolve
+        probe.style.width = probe.style.width === '1px' ? '2px' : '1px'
+      })
+    const tall = (el: HTMLElement) => /W{70}/.test(el.textContent ?? '')
+    // Heights at rest, of rows of the wrapped rows' shape.
+    const now = rowsNow()
+    const shape = now.find(({ el }) => tall(el))?.el.dataset.shape
+    const heights = now
+      .filter(({ el }) => el.dataset.shape === shape)
+      .map(({ el, r }) => ({ tall: tall(el), h: r.height }))
+    const plain = Math.max(...heights.filter((x) => !x.tall).map((x) => x.h))
+    const wrapped = Math.min(...heights.filter((x) => x.tall).map((x) => x.h))
+    let gaps = 0
+    let tallSeen = 0
+    let frames = 0
+    for (let step = 0; step < 60 && list.scrollTop > 0; step++) {
+      list.scrollTop = Math.max(0, list.scrollTop - list.clientHeight)
+      await atPaint()
+      frames++
+      const rows = rowsNow()
+      for (let k = 1; k < rows.length; k++) {
+        if (rows[k].i !== rows[k - 1].i + 1) continue
+        if (Math.abs(rows[k].r.top - rows[k - 1].r.bottom) > 1) gaps++
+      }
+      tallSeen += rows.filter(({ el }) => tall(el)).length
+    }
+    return { plain, wrapped, gaps, tallSeen, frames }
+  })
+  // The test means something: the wrapped rows are taller than their shape, and many of
+  // them mounted while the list was scrolling.
+  expect(result.wrapped).toBeGreaterThan(result.plain + 10)
+  expect(result.frames).toBeGreaterThan(10)
+  expect(result.tallSeen).toBeGreaterThan(50)
+  expect(result.gaps).toBe(0)
+})

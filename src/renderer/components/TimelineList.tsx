@@ -16,6 +16,7 @@ import { LinkConfirm, type LinkQuestion } from './LinkConfirm'
 import { MessageRow, type RowActions } from './MessageRow'
 import { useScrollKeeper } from './scroll-keeper'
 import { RowSizes } from './row-sizes'
+import { RowWatch } from './row-watch'
 import { timelineKey } from './timeline-keys'
 import { useTimelineFollow } from './timeline-follow'
 import { useTimelineJumps } from './timeline-jumps'
@@ -27,7 +28,8 @@ import { TimelineStart } from './TimelineStart'
 // window of the loaded entries (timeline-window.ts), so 100,000 loaded entries scroll
 // like 3,000. Older pages are loaded well ahead of the reader. A fast scroll mounts a
 // screen of new rows every frame: their heights are estimated right the first time
-// (row-sizes.ts) and plain text skips the Markdown parser (markdown.ts).
+// (row-sizes.ts) and checked before they are painted (row-watch.ts), and plain text
+// skips the Markdown parser (markdown.ts).
 // Where the reader stays as rows arrive is scroll-keeper.ts's job. The "beginning of
 // the room" / loading header is not a row but the list's top padding, so the top row
 // is always a message the reader's place can be kept by.
@@ -102,6 +104,7 @@ export function TimelineList(props: {
     [count, rows[0]?.id, rows[count - 1]?.id],
   )
   const sizes = useMemo(() => new RowSizes(), [])
+  const watch = useMemo(() => new RowWatch(sizes), [sizes])
   const dividerRef = useRef(dividerIndex)
   dividerRef.current = dividerIndex
   const shapeOf = useCallback(
@@ -146,6 +149,13 @@ export function TimelineList(props: {
       return Math.max(0, total - initialRect.current.height)
     },
   })
+
+  // Which rows are observed for their height, and the check of those that are not
+  // (row-watch.ts): after every commit.
+  watch.virtualizer = virtualizer
+  const inner = useRef<HTMLDivElement>(null)
+  useLayoutEffect(() => watch.afterCommit(inner.current, rowsRef.current))
+  useEffect(() => (scrollRef.current ? watch.watchWidth(scrollRef.current) : undefined), [watch])
 
   // On mount (the first page is in): start at the first unread message, or the newest.
   useLayoutEffect(() => {
@@ -219,7 +229,7 @@ export function TimelineList(props: {
         aria-live={awayFromEnd ? 'off' : 'polite'}
         aria-relevant="additions"
       >
-        <div className="timeline-inner" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="timeline-inner" ref={inner} style={{ height: virtualizer.getTotalSize() }}>
           <div className="timeline-header" ref={header}>
             <TimelineStart
               room={room}
@@ -235,8 +245,8 @@ export function TimelineList(props: {
               <div
                 key={item.key}
                 data-index={i}
+                data-key={item.key}
                 data-shape={shape || undefined}
-                ref={virtualizer.measureElement}
                 className="timeline-row"
                 style={{ transform: `translateY(${item.start}px)` }}
               >

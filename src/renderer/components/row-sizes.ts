@@ -44,7 +44,6 @@ export function grouping(
   return { head, day }
 }
 
-/** What a row's height depends on, as far as it can be told without drawing it. */
 /**
  * What a row's height depends on, as far as it can be told without drawing it; '' for a
  * row like no other (a file card, Markdown with structure, a long text), which is
@@ -79,8 +78,17 @@ interface Cached extends RowShape {
   prev: TimelineEntry | undefined
 }
 
+/** Heights told apart per shape; a shape with more is beyond estimating anyway. */
+const HEIGHTS_PER_SHAPE = 8
+
 export class RowSizes {
+  /** The height most rows of each shape were measured at. */
   private readonly learned = new Map<string, number>()
+  /**
+   * How often each height was measured, per shape: the rare row unlike its shape (a
+   * short text that still wraps) must not teach its height to all the others.
+   */
+  private readonly tallies = new Map<string, Map<number, number>>()
   /**
    * By entry object (an edit or a reaction replaces it): every append to the window has
    * the virtualizer estimate each row not measured yet, thousands of them.
@@ -95,6 +103,28 @@ export class RowSizes {
     const cached = { ...g, isNew, prev, shape: rowShape(entry, g, isNew) }
     this.shapes.set(entry, cached)
     return cached
+  }
+
+  /** Whether rows of `shape` have been measured (at this width). */
+  knows(shape: string | undefined): boolean {
+    return !!shape && this.learned.has(shape)
+  }
+
+  /** The list's width changed: what was measured no longer holds. */
+  forget(): void {
+    this.learned.clear()
+    this.tallies.clear()
+  }
+
+  /** Counts a measured height of a row of `shape`. */
+  learn(shape: string, size: number): void {
+    let tally = this.tallies.get(shape)
+    if (!tally) this.tallies.set(shape, (tally = new Map()))
+    const count = (tally.get(size) ?? 0) + 1
+    if (count === 1 && tally.size >= HEIGHTS_PER_SHAPE) return
+    tally.set(size, count)
+    const known = this.learned.get(shape)
+    if (known === undefined || count > (tally.get(known) ?? 0)) this.learned.set(shape, size)
   }
 
   estimate(entry: TimelineEntry, row: RowShape): number {
@@ -112,8 +142,7 @@ export class RowSizes {
    * The virtualizer's measureElement, teaching the estimate of the measured row's shape.
    * A row of a shape already measured is taken at that height as it mounts, without
    * reading the layout in the middle of React's commit (which would lay the page out
-   * there and then, before the frame does); the ResizeObserver, which reports every
-   * row once it is laid out, corrects the rare row that differs.
+   * there and then, before the frame does); row-watch.ts checks it before it is painted.
    */
   measure = (
     el: Element,
@@ -126,7 +155,7 @@ export class RowSizes {
       if (known !== undefined) return known
     }
     const size = measureElement(el, entry, instance)
-    if (shape) this.learned.set(shape, size)
+    if (shape) this.learn(shape, size)
     return size
   }
 }
