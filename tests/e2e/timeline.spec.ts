@@ -19,6 +19,29 @@ test('a long room stays small in the DOM and loads history while scrolling up', 
     )
     await Promise.all(batch)
   }
+  // Counts spinners put on the page while their loading line is out of view: the line
+  // sits above the loaded rows, and an animation there costs every frame for nothing.
+  await alice.page.addInitScript(() => {
+    const w = window as unknown as { hiddenSpinners: number; spinners: number }
+    w.hiddenSpinners = 0
+    w.spinners = 0
+    new MutationObserver((records) => {
+      const list = document.querySelector('[data-testid="timeline"]')
+      for (const r of records)
+        for (const node of r.addedNodes) {
+          if (!(node instanceof HTMLElement) || !list) continue
+          const spinners = node.matches('.spinner')
+            ? [node]
+            : [...node.querySelectorAll('.spinner')]
+          for (const sp of spinners) {
+            w.spinners++
+            const line = sp.parentElement!.getBoundingClientRect()
+            const view = list.getBoundingClientRect()
+            if (line.bottom <= view.top || line.top >= view.bottom) w.hiddenSpinners++
+          }
+        }
+    }).observe(document, { childList: true, subtree: true })
+  })
   // Start from the engine's history, as after a restart.
   await alice.page.reload()
   const last = alice.message(`message ${SEEDED - 1}`)
@@ -37,6 +60,12 @@ test('a long room stays small in the DOM and loads history while scrolling up', 
   const timeline = alice.page.getByTestId('timeline')
   const loaded = async () => Number(await timeline.getAttribute('data-loaded'))
   await expect.poll(loaded).toBeGreaterThan(1000)
+  // Pages came in while the loading line was far above the view: no spinner turned there.
+  expect(
+    await alice.page.evaluate(
+      () => (window as unknown as { hiddenSpinners: number }).hiddenSpinners,
+    ),
+  ).toBe(0)
 
   // Jump to the top again and again: each time, what sits at the top stays in view while
   // older rows come in above it, until the beginning of the room.

@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import { useEffect, useRef, useState, type ReactElement, type RefObject } from 'react'
 import type { RoomInfo } from '../../shared/types'
 import { Icon } from './icons'
 
@@ -12,10 +12,12 @@ export function TimelineStart({
   loading: boolean
   more: boolean
 }): ReactElement {
+  const line = useRef<HTMLDivElement>(null)
+  const inView = useInView(line, more && loading)
   if (more) {
     return (
-      <div className="timeline-start loading" data-testid="history-loading">
-        {loading ? <span className="spinner" /> : null}
+      <div className="timeline-start loading" data-testid="history-loading" ref={line}>
+        {loading && inView ? <span className="spinner" /> : null}
         <span className="muted">{loading ? 'Loading earlier messages…' : ' '}</span>
       </div>
     )
@@ -32,4 +34,21 @@ export function TimelineStart({
       </p>
     </div>
   )
+}
+
+/**
+ * Whether `el` is on screen. The spinner turns only then: this line sits above the loaded
+ * rows, mostly far out of view while the reader scrolls through history, and a running
+ * animation there still cost the compositor every frame (docs/BENCHMARKS.md).
+ */
+function useInView(el: RefObject<HTMLElement | null>, watch: boolean): boolean {
+  const [inView, setInView] = useState(false)
+  useEffect(() => {
+    const target = el.current
+    if (!watch || !target) return
+    const observer = new IntersectionObserver(([entry]) => setInView(entry.isIntersecting))
+    observer.observe(target)
+    return () => observer.disconnect()
+  }, [el, watch])
+  return inView
 }
