@@ -31,16 +31,7 @@ export const HelloSchema = z.object({
   /** The room's mesh is full on the sender's side: it passes on its neighbours and closes. */
   full: z.boolean().default(false),
 })
-/**
- * Hops a writer key travels ahead of its first block (src/core/rooms/room.ts): passed on
- * by members that have not read an entry of it yet, so they open its core meanwhile.
- */
-export const MAX_AHEAD_HOPS = 3
-/** `ahead`: the sender has not read an entry of these keys; they are this many hops from one who has. */
-export const WritersSchema = z.object({
-  writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM),
-  ahead: z.number().int().min(1).max(MAX_AHEAD_HOPS).optional(),
-})
+export const WritersSchema = z.object({ writers: z.array(hexKey).max(MAX_WRITERS_PER_ROOM) })
 export const PeersSchema = z.object({ peers: z.array(hexKey).max(256) })
 export const PingSchema = z.object({ n: z.number().int().nonnegative(), pong: z.boolean() })
 /** Ephemeral: never stored (src/core/rooms/typing.ts). */
@@ -72,8 +63,7 @@ export interface ChannelHandlers {
   onopen(channel: RoomChannel): void
   /** The channel closed: `wasOpen` is false when the peer refused it (not in the room yet). */
   onclose(channel: RoomChannel, wasOpen: boolean): void
-  /** Writer keys the peer vouches for, or (`ahead` hops) passes on before reading an entry of them. */
-  onwriters(channel: RoomChannel, writers: string[], ahead?: number): void
+  onwriters(channel: RoomChannel, writers: string[]): void
   onpeers(channel: RoomChannel, peers: string[]): void
   /** The peer started (or stopped) typing. */
   ontyping?(channel: RoomChannel, typing: boolean): void
@@ -150,7 +140,7 @@ export class RoomChannel {
     })
     this.messages = [
       this.channel.addMessage(
-        frame(WritersSchema, (m) => this.handlers.onwriters(this, m.writers, m.ahead)),
+        frame(WritersSchema, (m) => this.handlers.onwriters(this, m.writers)),
       ),
       this.channel.addMessage(
         frame(PeersSchema, (m) => this.handlers.onpeers(this, m.peers), true),
@@ -214,9 +204,8 @@ export class RoomChannel {
     this.handlers.onopen(this)
   }
 
-  sendWriters(writers: string[], ahead?: number): void {
-    if (this.linked && writers.length)
-      this.messages[0].send(encodeFrame(ahead ? { writers, ahead } : { writers }))
+  sendWriters(writers: string[]): void {
+    if (this.linked) this.messages[0].send(encodeFrame({ writers }))
   }
 
   sendPeers(peers: string[]): void {

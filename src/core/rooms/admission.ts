@@ -13,12 +13,6 @@ import {
 // not is remembered (a bounded set) and not tried again for RETRY_MS. Fake keys thus use up only the
 // quota of the peer that sent them, and a real member's key passed on by anyone else
 // still gets in.
-//
-// Keys passed on *ahead* (a writers frame with `ahead` hops: the sender has not read an
-// entry of them yet, it passes them on so that we open the core while the first block is
-// still on its way, rooms/room.ts) have a quota of their own per peer, of the same size:
-// made-up keys passed on ahead use up only that one, never the slots that keys a
-// neighbour vouches for are admitted on.
 
 /** A key that failed probation may be tried again after this long (its author may be back). */
 const RETRY_MS = 10 * 60_000
@@ -26,27 +20,23 @@ const RETRY_MS = 10 * 60_000
 interface Probation {
   from: string
   since: number
-  /** Admitted on a key passed on ahead (counted in perPeerAhead). */
-  ahead: boolean
 }
 
 export class Admission {
   private readonly probation = new Map<string, Probation>()
   private readonly perPeer = new Map<string, number>()
-  private readonly perPeerAhead = new Map<string, number>()
   /** Keys that failed probation, by when: tried again only after RETRY_MS. */
   private readonly rejected = new Map<string, number>()
 
-  /** Whether to start following `key`, passed on by peer `from` (`ahead`: unread by it), now. */
-  offer(from: string, key: string, ahead = false): boolean {
+  /** Whether to start following `key`, passed on by peer `from`, now. */
+  offer(from: string, key: string): boolean {
     if (this.probation.has(key)) return false
     const failed = this.rejected.get(key)
     if (failed !== undefined && Date.now() - failed < RETRY_MS) return false
-    const counts = ahead ? this.perPeerAhead : this.perPeer
-    const used = counts.get(from) ?? 0
+    const used = this.perPeer.get(from) ?? 0
     if (used >= MAX_UNPROVEN_WRITERS_PER_PEER) return false
-    counts.set(from, used + 1)
-    this.probation.set(key, { from, since: Date.now(), ahead })
+    this.perPeer.set(from, used + 1)
+    this.probation.set(key, { from, since: Date.now() })
     return true
   }
 
@@ -55,7 +45,7 @@ export class Admission {
     const p = this.probation.get(key)
     if (!p) return
     this.probation.delete(key)
-    this.release(p)
+    this.release(p.from)
   }
 
   /** Keys whose probation ran out without a valid entry: the room stops following them. */
@@ -64,7 +54,7 @@ export class Admission {
     for (const [key, p] of this.probation) {
       if (now - p.since < ADMISSION_PROBATION_MS) continue
       this.probation.delete(key)
-      this.release(p)
+      this.release(p.from)
       this.rejected.delete(key)
       this.rejected.set(key, now)
       if (this.rejected.size > MAX_REJECTED_WRITERS)
@@ -78,10 +68,9 @@ export class Admission {
     return this.probation.size
   }
 
-  private release({ from, ahead }: Probation): void {
-    const counts = ahead ? this.perPeerAhead : this.perPeer
-    const n = (counts.get(from) ?? 1) - 1
-    if (n > 0) counts.set(from, n)
-    else counts.delete(from)
+  private release(from: string): void {
+    const n = (this.perPeer.get(from) ?? 1) - 1
+    if (n > 0) this.perPeer.set(from, n)
+    else this.perPeer.delete(from)
   }
 }

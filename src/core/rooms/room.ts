@@ -4,7 +4,7 @@ import type { Entry } from '../../shared/entries'
 import { decodeBlock, entryId, HLC_SHIFT, parseEntryId } from '../../shared/entries'
 import { MAX_CLOCK_AHEAD_MS, MAX_WRITERS_PER_ROOM } from '../../shared/limits'
 import type { FileRef, PeerInfo, RoomInfo, TimelineEntry } from '../../shared/types'
-import { MAX_AHEAD_HOPS, RoomChannel } from '../net/channel'
+import { RoomChannel } from '../net/channel'
 import { forgedProof, type ReceivedPush } from '../net/block-push'
 import type { CoreScopes } from '../net/scope'
 import { CoreLinks } from '../net/core-links'
@@ -108,11 +108,6 @@ export class Room extends EventEmitter {
   /** Per writer, the pushed blocks being applied, one after another. */
   private readonly applying = new Map<string, Promise<void>>()
   private readonly vouched = new Set<string>()
-  /**
-   * Keys we follow but have not read an entry of, passed on ahead of their first block:
-   * the hops at which we pass each on (a link that opens later gets them too).
-   */
-  private readonly ahead = new Map<string, number>()
   private readonly quotas = new Map<string, WriterQuota>()
   private readonly admission = new Admission()
   private admissionTimer: NodeJS.Timeout | null = null
@@ -273,7 +268,7 @@ export class Room extends EventEmitter {
       {
         onopen: (ch) => this.onChannelOpen(ch),
         onclose: (ch, wasOpen) => this.onChannelClose(ch, wasOpen),
-        onwriters: (ch, keys, ahead) => this.offerWriters(ch, keys, ahead ?? 0),
+        onwriters: (ch, keys) => keys.forEach((k) => this.offerWriter(ch.remoteKey, k)),
         onpeers: (ch, keys) => {
           // Only a member that refused us passes its neighbours on; we dial some of them.
           if (!ch.remoteFull) return
@@ -344,11 +339,7 @@ export class Room extends EventEmitter {
     this.mesh?.settled(ch.remoteKey, false)
     this.presence.linked(ch)
     ch.sendWriters([this.own.key, ...this.vouched])
-    this.sendAhead(ch)
     this.links.open(ch)
-    // The neighbour proved its key on the channel: its next neighbours hear of it now.
-    if (!this.following.has(ch.writer) && !this.timeline.writers.has(ch.writer))
-      this.passAhead([ch.writer], 1, ch)
     this.addWriter(ch.writer).catch(() => {})
     this.emit('peer:connected', this.peerInfo(ch))
     this.emit('room:updated')
@@ -375,53 +366,15 @@ export class Room extends EventEmitter {
     }
   }
 
-  /**
-   * Writer keys a neighbour passed on: vouched for by it (`ahead` 0) or passed on ahead of
-   * their first block, `ahead` hops from a member that vouched for them. The ones we start
-   * following now go on ahead, one hop further, up to MAX_AHEAD_HOPS.
-   */
-  private offerWriters(ch: RoomChannel, keys: string[], ahead: number): void {
-    const admitted = keys.filter((key) => this.offerWriter(ch.remoteKey, key, ahead > 0))
-    if (ahead < MAX_AHEAD_HOPS && admitted.length) this.passAhead(admitted, ahead + 1, ch)
-  }
-
   /** Starts following a writer core: download all of it, live, and merge it in. */
   /** A writer key a peer passed on: followed on probation, within that peer's quota (admission.ts). */
-  private offerWriter(from: string, key: string, ahead = false): boolean {
-    if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return false
-    if (this.following.size >= MAX_WRITERS_PER_ROOM) return false
-    // Never followed here, so never passed on ahead either (addWriter refuses them too).
-    const owner = this.ctx.scopes.belongsTo(key)
-    if (this.moderation.blocked(key) || (owner !== undefined && owner !== this.key)) return false
-    if (!this.admission.offer(from, key, ahead)) return false
+  private offerWriter(from: string, key: string): void {
+    if (this.closed || this.following.has(key) || this.timeline.writers.has(key)) return
+    if (this.following.size >= MAX_WRITERS_PER_ROOM) return
+    if (!this.admission.offer(from, key)) return
     this.addWriter(key).catch(() => {})
     if (!this.admissionTimer)
       this.admissionTimer = setInterval(() => this.expireWriters(), ADMISSION_CHECK_MS)
-    return true
-  }
-
-  /**
-   * Passes keys we just started following on to our other links before we have read an
-   * entry of them: the next hops open the cores while the first block is still being
-   * verified here. A key goes ahead once from each member (when it is first followed, and
-   * to links that open later), never past MAX_AHEAD_HOPS; each hop admits it on the
-   * sender's own quota for keys passed on ahead (admission.ts).
-   */
-  private passAhead(keys: string[], hops: number, from: RoomChannel | null): void {
-    if (hops > MAX_AHEAD_HOPS) return
-    for (const key of keys) if (!this.vouched.has(key)) this.ahead.set(key, hops)
-    const out = keys.filter((key) => this.ahead.get(key) === hops)
-    for (const ch of this.openChannels()) if (ch !== from) ch.sendWriters(out, hops)
-  }
-
-  /** A link just opened: the keys we pass on ahead, by hops. */
-  private sendAhead(ch: RoomChannel): void {
-    const byHops = new Map<number, string[]>()
-    for (const [key, hops] of this.ahead) {
-      if (!byHops.has(hops)) byHops.set(hops, [])
-      byHops.get(hops)!.push(key)
-    }
-    for (const [hops, keys] of byHops) ch.sendWriters(keys, hops)
   }
 
   /** Stops following gossiped keys that showed no valid entry in time. */
@@ -437,7 +390,6 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.seen || w.own) return
     this.following.delete(key)
-    this.ahead.delete(key)
     this.writerCores.delete(key)
     this.arrivals.delete(key)
     this.links.remove(key)
@@ -582,7 +534,6 @@ export class Room extends EventEmitter {
   private vouch(key: string): void {
     if (key === this.own?.key || this.vouched.has(key)) return
     this.vouched.add(key)
-    this.ahead.delete(key)
     if (!this.state.writers.includes(key)) {
       this.state.writers.push(key)
       ;(this.state.firstSeen ??= {})[key] ??= Date.now()
@@ -709,7 +660,6 @@ export class Room extends EventEmitter {
     const w = this.timeline.writers.get(key)
     if (!w || w.own) return
     this.following.delete(key)
-    this.ahead.delete(key)
     this.writerCores.delete(key)
     this.arrivals.delete(key)
     this.links.remove(key)
