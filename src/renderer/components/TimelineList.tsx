@@ -134,7 +134,9 @@ export function TimelineList(props: {
     estimateSize,
     getItemKey,
     measureElement: sizes.measure,
-    overscan: 2,
+    // One row beyond each edge: enough for ↑/↓ to reach the next message
+    // (timeline-keys.ts); every row more is one more to mount in each frame of a fast scroll.
+    overscan: 1,
     // The list's size before it is measured (the loading line's, or else the window's),
     // so the very first render already holds the rows in view rather than none and a
     // second pass.
