@@ -90,12 +90,14 @@ export async function runMembers(nodes: LinkupNode[], o: MemberRunOptions): Prom
   const complete = () => firstPeerMs.every((t) => t !== null) && got.every((n) => n === o.total - 1)
   nodes.forEach((node, i) => {
     node.on('peer:connected', () => {
-      if (firstPeerMs[i] === null) firstPeerMs[i] = since()
+      if (firstPeerMs[i] === null && since() <= o.limitMs) firstPeerMs[i] = since()
       if (complete()) done()
     })
     node.on('entry:added', (e: TimelineEntry) => {
       const s = e.text === undefined ? undefined : senderOf.get(e.text)
       if (s === undefined || s === index[i] || gotMs[i][s] !== undefined) return
+      // The watch may outlast the limit (it waits for every send to return): late ones miss.
+      if (since() > o.limitMs) return
       gotMs[i][s] = since()
       got[i]++
       if (complete()) done()
