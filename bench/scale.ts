@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url'
 import type { LinkupNode } from '../src/core/node'
 import type { TimelineEntry } from '../src/shared/types'
 import { size, text200, type BenchContext, type Benchmark } from './lib/context'
-import { bareCrowd, crowdRows, linkupCrowd, type CrowdRun } from './lib/crowd'
+import {
+  bareCrowd,
+  crowdRows,
+  crowdWorker,
+  linkupCrowd,
+  linkupCrowdInProcesses,
+  type CrowdRun,
+} from './lib/crowd'
 import { makeNode, waitPeers } from './lib/engines'
 import { heapMiB, rssMiB, settle } from './lib/memory'
 import {
@@ -23,7 +30,8 @@ import { spawnWorker } from './lib/worker'
 // Targets (issue 11, a bounded mesh): 64 engines, a message to all others at p99 <= 250 ms,
 // RSS <= 15 MiB per engine, set-up under 60 s; and 32 members joining at once
 // (lib/crowd.ts): every member has a peer within 1 s, and a message each member sends
-// as it joins reaches all 32 within 3 s of the start.
+// as it joins reaches all 32 within 3 s of the start; the crowd runs once in one process
+// and once spread over CROWD_PROCESSES processes, as members on their own machines are.
 // They join one after another (each waits for its first peer), then one engine sends
 // messages one at a time; each sample is send() to entry:added on one of the N-1
 // others. Memory per engine: the process's RSS and heap growth from before the first
@@ -41,6 +49,12 @@ const SETUP_TARGET_S = 60
 const CROWD_LIMIT_MS = 10_000
 /** Bare swarms that join at once rarely meet (DESIGN.md): their wait is kept short. */
 const BARE_CROWD_LIMIT_MS = 3_000
+/**
+ * The crowd again with its members in this many worker processes: one per core of this
+ * 2-core machine was the fastest of 2, 4 and 8 (docs/BENCHMARKS.md, "Sixth round");
+ * SCALE_CROWD_PROCESSES overrides it to compare splits.
+ */
+const CROWD_PROCESSES = Number(process.env.SCALE_CROWD_PROCESSES ?? 2)
 /** Event-loop utilisation under which the mesh counts as settled. */
 const CALM_LOOP = 0.3
 const SETTLE_MS = 2_000
@@ -255,10 +269,19 @@ async function bare(
   }
 }
 
-export const worker = { linkup, bare, linkupCrowd, bareCrowd, close: () => removeTempDirs() }
+export const worker = {
+  linkup,
+  bare,
+  linkupCrowd,
+  bareCrowd,
+  ...crowdWorker,
+  close: () => removeTempDirs(),
+}
+
+const spawnChild = () => spawnWorker(SELF, { callTimeoutMs: childLimitMs(MAX_MESSAGES) })
 
 async function inChild<T = ScaleRun>(fn: keyof typeof worker, ...args: unknown[]): Promise<T> {
-  const child = spawnWorker(SELF, { callTimeoutMs: childLimitMs(MAX_MESSAGES) })
+  const child = spawnChild()
   try {
     return await child.call<T>(fn, ...args)
   } finally {
@@ -271,6 +294,7 @@ async function run(ctx: BenchContext): Promise<Result[]> {
   const messages = size(ctx, MAX_MESSAGES, 3)
   const settleMs = size(ctx, SETTLE_MS, 300)
   const crowdSize = size(ctx, 32, 8)
+  const crowdProcesses = size(ctx, CROWD_PROCESSES, 2)
   const net = await testnet()
   try {
     ctx.log(`${count} bare swarms`)
@@ -283,7 +307,18 @@ async function run(ctx: BenchContext): Promise<Result[]> {
     const lc = await inChild<CrowdRun>('linkupCrowd', net.bootstrap, crowdSize, CROWD_LIMIT_MS)
     ctx.log(`${crowdSize} bare swarms join at once`)
     const bc = await inChild<CrowdRun>('bareCrowd', net.bootstrap, crowdSize, BARE_CROWD_LIMIT_MS)
-    const crowd = crowdRows(lc, bc)
+    ctx.log(`${crowdSize} engines in ${crowdProcesses} processes join at once`)
+    const pc = await linkupCrowdInProcesses(
+      spawnChild,
+      net.bootstrap,
+      crowdSize,
+      crowdProcesses,
+      CROWD_LIMIT_MS,
+    )
+    const crowd = [
+      ...crowdRows(lc, bc),
+      ...crowdRows(pc, bc, `${crowdSize} members in ${crowdProcesses} processes join at once`),
+    ]
     if (l instanceof Error) {
       const failed = (name: string, unit: string, target: number) =>
         result({

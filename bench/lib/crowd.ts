@@ -1,84 +1,101 @@
 import { randomBytes } from 'node:crypto'
 import type { LinkupNode } from '../../src/core/node'
-import type { TimelineEntry } from '../../src/shared/types'
-import { text200 } from './context'
-import { makeNode } from './engines'
+import {
+  makeMembers,
+  mergeMembers,
+  runMembers,
+  sharedClockMs,
+  type CrowdRun,
+  type MemberRunOptions,
+  type MemberTimes,
+} from './crowd-members'
 import { bareSwarm, sleep, type Bootstrap } from './net'
 import { le, result, type Result } from './result'
 import { summarize } from './stats'
+import type { Worker } from './worker'
+
+export type { CrowdRun } from './crowd-members'
 
 // Members joining one room at the same moment (bench/scale.ts). All engines are made and
 // bootstrapped first; then every one calls joinRoom on the same new key at once, and each
 // sends one message as soon as its joinRoom returns. Times are from that common start.
+// The crowd runs two ways: all members in one process (one event loop does all 32
+// members' work), and members spread over a few worker processes, as real members each
+// run their own app (lib/crowd-members.ts times both on one clock).
 
 const CROWD_PEER_TARGET_MS = 1_000
 const CROWD_MESSAGE_TARGET_MS = 3_000
+/** The parent picks the common start this far ahead, so every process has its signal by then. */
+const START_LEAD_MS = 200
 
-export interface CrowdRun {
-  size: number
-  /** ms from the start at which each member first had a peer (null: not within the limit). */
-  firstPeerMs: Array<number | null>
-  /** ms from the start at which each member's message had reached every other member. */
-  allReachedMs: Array<number | null>
-  /** ms from the start at which each member's joinRoom returned (it sends then). */
-  joinedMs: number[]
-  /** Peers per member at the end (the mesh it settled on). */
-  degrees: number[]
-  limitMs: number
-}
-
+/** All members in this one process (their work shares one event loop). */
 export async function linkupCrowd(
   bootstrap: Bootstrap,
   count: number,
   limitMs: number,
 ): Promise<CrowdRun> {
-  const room = randomBytes(32).toString('hex')
-  const nodes: LinkupNode[] = []
+  const nodes = await makeMembers(bootstrap, count)
   try {
-    for (let i = 0; i < count; i++) nodes.push(await makeNode(bootstrap))
-    await Promise.all(nodes.map((n) => n.swarm.dht.fullyBootstrapped()))
-    const firstPeerMs: Array<number | null> = nodes.map(() => null)
-    const allReachedMs: Array<number | null> = nodes.map(() => null)
-    const joinedMs = nodes.map(() => NaN)
-    const reached = new Map<string, { sender: number; got: Set<number> }>()
-    let done: () => void
-    const finished = new Promise<void>((resolve) => (done = resolve))
-    let t0 = 0
-    const complete = () =>
-      firstPeerMs.every((t) => t !== null) && allReachedMs.every((t) => t !== null)
-    nodes.forEach((node, i) => {
-      node.on('peer:connected', () => {
-        if (firstPeerMs[i] === null) firstPeerMs[i] = performance.now() - t0
-        if (complete()) done()
-      })
-      node.on('entry:added', (e: TimelineEntry) => {
-        const r = e.text === undefined ? undefined : reached.get(e.text)
-        if (!r || r.got.has(i)) return
-        r.got.add(i)
-        if (r.got.size === count) allReachedMs[r.sender] = performance.now() - t0
-        if (complete()) done()
-      })
-    })
-    nodes.forEach((_, i) => reached.set(text200(i), { sender: i, got: new Set([i]) }))
-    t0 = performance.now()
-    await Promise.all(
-      nodes.map(async (node, i) => {
-        await node.joinRoom(room)
-        joinedMs[i] = performance.now() - t0
-        await node.send(room, text200(i))
-      }),
-    )
-    await Promise.race([finished, sleep(Math.max(0, limitMs - (performance.now() - t0)))])
-    return {
-      size: count,
-      firstPeerMs,
-      allReachedMs,
-      joinedMs,
-      degrees: nodes.map((n) => n.peers(room).length),
-      limitMs,
-    }
+    const room = randomBytes(32).toString('hex')
+    const opts = { room, first: 0, total: count, startAt: sharedClockMs(), limitMs }
+    return mergeMembers([await runMembers(nodes, opts)], limitMs)
   } finally {
     await Promise.all(nodes.map((n) => n.close()))
+  }
+}
+
+// A crowd spread over worker processes: each makes its engines (crowdMake) and answers
+// once they are bootstrapped; then all are told the same start (crowdRun).
+let held: LinkupNode[] = []
+
+/** Functions a worker process exports (bench/scale.ts) for linkupCrowdInProcesses. */
+export const crowdWorker = {
+  async crowdMake(bootstrap: Bootstrap, count: number): Promise<void> {
+    held = await makeMembers(bootstrap, count)
+  },
+  async crowdRun(opts: MemberRunOptions): Promise<MemberTimes> {
+    const nodes = held
+    held = []
+    try {
+      return await runMembers(nodes, opts)
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()))
+    }
+  },
+}
+
+/** `count` members in `processes` worker processes (sizes differ by at most one). */
+export async function linkupCrowdInProcesses(
+  spawn: () => Worker,
+  bootstrap: Bootstrap,
+  count: number,
+  processes: number,
+  limitMs: number,
+): Promise<CrowdRun> {
+  const sizes = Array.from(
+    { length: processes },
+    (_, p) => Math.floor(count / processes) + (p < count % processes ? 1 : 0),
+  )
+  const firsts = sizes.map((_, p) => sizes.slice(0, p).reduce((a, b) => a + b, 0))
+  const workers = sizes.map(() => spawn())
+  try {
+    await Promise.all(workers.map((w, p) => w.call('crowdMake', bootstrap, sizes[p])))
+    const room = randomBytes(32).toString('hex')
+    const startAt = sharedClockMs() + START_LEAD_MS
+    const parts = await Promise.all(
+      workers.map((w, p) =>
+        w.call<MemberTimes>('crowdRun', {
+          room,
+          first: firsts[p],
+          total: count,
+          startAt,
+          limitMs,
+        } satisfies MemberRunOptions),
+      ),
+    )
+    return mergeMembers(parts, limitMs)
+  } finally {
+    await Promise.all(workers.map((w) => w.close()))
   }
 }
 
@@ -128,17 +145,26 @@ function slowest(times: Array<number | null>): { ms: number | null; made: number
   return { ms: made.length === times.length ? Math.max(...made) : null, made: made.length }
 }
 
-export function crowdRows(l: CrowdRun, b: CrowdRun): Result[] {
+/** The crowd's two rows; `label` names it ("32 join at once" for the one-process crowd). */
+export function crowdRows(l: CrowdRun, b: CrowdRun, label = `${l.size} join at once`): Result[] {
   const peer = slowest(l.firstPeerMs)
   const bare = slowest(b.firstPeerMs)
   const msg = slowest(l.allReachedMs)
   const deg = summarize(l.degrees)
   const arrived = l.allReachedMs.filter((t): t is number => t !== null)
   const joined = summarize(l.joinedMs)
-  const mesh = `joinRoom returned after p50 ${joined.p50.toFixed(0)} ms, max ${joined.max.toFixed(0)} ms; peers per member at the end: min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}`
+  const where =
+    (l.processes ?? 1) > 1
+      ? `${l.size} engines in ${l.processes} processes, times on one clock from the common start (the last process began ${Math.max(0, l.lateStartMs ?? 0).toFixed(0)} ms after it); `
+      : ''
+  const cpu =
+    l.cpuMs === undefined
+      ? ''
+      : `; ${(l.cpuMs / 1000).toFixed(1)} s of CPU in all from the start to the end of the watch`
+  const mesh = `${where}joinRoom returned after p50 ${joined.p50.toFixed(0)} ms, max ${joined.max.toFixed(0)} ms; peers per member at the end: min ${Math.min(...l.degrees)} / median ${deg.p50} / max ${deg.max}${cpu}`
   return [
     result({
-      name: `${l.size} join at once: every member has a peer`,
+      name: `${label}: every member has a peer`,
       value: peer.ms,
       unit: 'ms',
       baseline: `${b.size} bare swarms join at once`,
@@ -154,7 +180,7 @@ export function crowdRows(l: CrowdRun, b: CrowdRun): Result[] {
         .join('; '),
     }),
     result({
-      name: `${l.size} join at once: each one's message reaches all ${l.size}`,
+      name: `${label}: each one's message reaches all ${l.size}`,
       value: msg.ms,
       unit: 'ms',
       target: le(CROWD_MESSAGE_TARGET_MS),
