@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { LinkupNode } from '../../src/core/node'
 import { fingerprint } from '../../src/shared/roomkey'
 import { Cluster, connected, texts, useCluster, waitForTexts } from '../helpers/nodes'
 import { tempDir, until } from '../helpers/net'
@@ -9,6 +10,24 @@ import { tempDir, until } from '../helpers/net'
 
 let cluster: Cluster
 useCluster((c) => (cluster = c))
+
+/** Alice's new room, with Mallory linked to her in it. */
+async function withMallory(name: string) {
+  const alice = await cluster.node('Alice')
+  const mallory = await cluster.node('Mallory')
+  const { key: room } = await alice.createRoom(name)
+  await mallory.joinRoom(room)
+  await connected(alice, mallory, room)
+  return { alice, mallory, room, mKey: mallory.memberKey(room) }
+}
+
+/** Alice blocks the member `mKey` in `room`; returns once its channel to her closed. */
+async function block(alice: LinkupNode, room: string, mKey: string): Promise<void> {
+  await until('Mallory to be a member', () => alice.members(room).some((m) => m.key === mKey))
+  const r = await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })
+  assert.ok(r.ok, r.message)
+  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+}
 
 test('~mute hides a member here and survives a restart; ~unmute shows them again', async () => {
   const dir = await tempDir()
@@ -49,10 +68,7 @@ test('~block stops syncing with a member in that room; ~unblock resumes', async 
   await connected(alice, mallory, room)
   await connected(alice, bob, room)
   const mKey = mallory.memberKey(room)
-  await until('Mallory to be a member', () => alice.members(room).some((m) => m.key === mKey))
-  const r = await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })
-  assert.ok(r.ok, r.message)
-  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+  await block(alice, room, mKey)
   await mallory.send(room, 'from a blocked member')
   await bob.send(room, 'from Bob')
   await waitForTexts(alice, room, ['from Bob'])
@@ -74,15 +90,8 @@ test('~unblock links again over the connection that is still open, at once', asy
   // Blocking closes the room's channel, not the socket: an authorised socket stays (it may
   // carry other rooms), and hyperswarm dials nobody it is connected to, so neither side's
   // lookups could ever open the link again on it.
-  const alice = await cluster.node('Alice')
-  const mallory = await cluster.node('Mallory')
-  const { key: room } = await alice.createRoom('Unblock')
-  await mallory.joinRoom(room)
-  await connected(alice, mallory, room)
-  const mKey = mallory.memberKey(room)
-  await until('Mallory to be a member', () => alice.members(room).some((m) => m.key === mKey))
-  assert.ok((await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })).ok)
-  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+  const { alice, mallory, room, mKey } = await withMallory('Unblock')
+  await block(alice, room, mKey)
   await mallory.send(room, 'while blocked')
   await new Promise((res) => setTimeout(res, 1000))
   assert.ok(!(await texts(alice, room)).includes('while blocked'))
@@ -97,16 +106,10 @@ test('a blocked member gets nothing more from us over the socket that stays open
   // The socket outlives the room's channel (it may carry other rooms): the replication
   // sessions of the room's cores on it must end with the channel, or our new messages
   // would still flow to the member we blocked.
-  const alice = await cluster.node('Alice')
-  const mallory = await cluster.node('Mallory')
-  const { key: room } = await alice.createRoom('Cut off')
-  await mallory.joinRoom(room)
-  await connected(alice, mallory, room)
+  const { alice, mallory, room, mKey } = await withMallory('Cut off')
   await alice.send(room, 'before the block')
   await waitForTexts(mallory, room, ['before the block'])
-  const mKey = mallory.memberKey(room)
-  assert.ok((await alice.runCommand(`~block ${fingerprint(mKey)}`, { room })).ok)
-  await until('Mallory’s channel to close', () => !alice.peers(room).some((p) => p.key === mKey))
+  await block(alice, room, mKey)
   const sockets = () => [...(alice as any).swarm.connections].filter((c: any) => !c.destroyed)
   assert.equal(sockets().length, 1, 'the socket stays open')
   await alice.send(room, 'after the block')
@@ -135,12 +138,7 @@ test('a name nobody has, or two members share, is a clear error that changes not
 })
 
 test('the member list’s menu names a member by writer key; oneself and strangers are refused', async () => {
-  const alice = await cluster.node('Alice')
-  const mallory = await cluster.node('Mallory')
-  const { key: room } = await alice.createRoom('Menu')
-  await mallory.joinRoom(room)
-  await connected(alice, mallory, room)
-  const mKey = mallory.memberKey(room)
+  const { alice, mallory, room, mKey } = await withMallory('Menu')
   await mallory.send(room, 'hello from Mallory')
   await waitForTexts(alice, room, ['hello from Mallory'])
 

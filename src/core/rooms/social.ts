@@ -70,7 +70,7 @@ export class Social {
     const list = this.waiting.get(id) ?? []
     list.push([reactor, entry])
     this.waiting.set(id, list)
-    this.counted(list.slice(-1), 1)
+    this.counted([[reactor, entry]], 1)
     while (this.waitingCount > MAX_WAITING_REACTIONS) {
       const [oldest, dropped] = this.waiting.entries().next().value!
       this.waiting.delete(oldest)
